@@ -38,7 +38,8 @@ class Column:
     description: str = ""
     codes: frozenset[str] | None = None
     pattern: str | None = None  # regular expression a non-blank value must match
-    required: bool = False  # blank is a finding (error) when True
+    required: bool = False  # a blank value is a finding (error) when True
+    optional: bool = False  # the column itself may be absent from a file (the spec says "optional")
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ REASON_PLACE_CHANGE = frozenset(
     {"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE", "CUSTOD", "OTHER"}
 )
 PLAN_TYPE = frozenset({"CARE_PLAN", "PATHWAY_PLAN", "CP_PLAN", "CIN_PLAN"})
-REVIEW_CODE = frozenset({f"PN{i}" for i in range(0, 8)})
+REVIEW_CODE = frozenset({f"PN{i}" for i in range(8)})
 IN_TOUCH = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})
 ACTIVITY = frozenset({"F1", "P1", "F2", "P2", "F3", "P3", "G4", "G5", "G6", "0"})
 EET_ACTIVITY = frozenset({"F1", "P1", "F2", "P2", "F3", "P3"})
@@ -211,9 +212,9 @@ TABLES: dict[str, Table] = {
                 Column("SEX", S, "1 male, 2 female, 9 not known.", codes=SEX),
                 Column("DOB", D, "Date of birth."),
                 Column("ETHNIC", S, "Ethnicity, SSDA903 code.", codes=ETHNIC),
-                Column("UPN", S, "Unique pupil number (optional)."),
+                Column("UPN", S, "Unique pupil number (optional).", optional=True),
                 Column("DISABILITY", F, "Y when the child is disabled.", codes=FLAG),
-                Column("DOD", D, "Date of death (optional)."),
+                Column("DOD", D, "Date of death (optional).", optional=True),
             ),
             unique=(("CHILD",),),
         ),
