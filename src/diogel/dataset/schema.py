@@ -108,9 +108,7 @@ CONFERENCE_OUTCOME = frozenset({"REGISTER", "NOT_REGISTER"})
 AGENCY = frozenset({"HEALTH", "POLICE", "EDUCATION", "YOUTH_JUSTICE", "PROBATION", "HOUSING", "OTHER"})
 CP_CATEGORY = frozenset({"NEG", "PHY", "SEX", "EMO", "MUL"})
 RNE = frozenset({"S", "L", "P", "T", "B", "U"})
-LEGAL_STATUS = frozenset(
-    {"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V1", "V2", "V3", "V4"}
-)
+LEGAL_STATUS = frozenset({"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V1", "V2", "V3", "V4"})
 SHORT_BREAK_LEGAL_STATUS = frozenset({"V3", "V4"})
 PLACEMENT = frozenset(
     {
@@ -320,8 +318,12 @@ TABLES: dict[str, Table] = {
                 Column("PLACE", S, "Placement type, SSDA903 code.", codes=PLACEMENT),
                 Column("PLACE_PROVIDER", S, "Placement provider PR0–PR5.", codes=PLACE_PROVIDER),
                 Column("DEC", D, "Date the episode ceased; blank while open."),
-                Column("REC", S, "Reason the episode ceased; X1 when a new episode begins the same day.",
-                       codes=REASON_EPISODE_CEASED),
+                Column(
+                    "REC",
+                    S,
+                    "Reason the episode ceased; X1 when a new episode begins the same day.",
+                    codes=REASON_EPISODE_CEASED,
+                ),
                 Column("REASON_PLACE_CHANGE", S, "Reason for a change of placement.", codes=REASON_PLACE_CHANGE),
                 Column("HOME_POST", S, "Partial postcode of the child's home."),
                 Column("PL_POST", S, "Partial postcode of the placement."),
@@ -383,8 +385,12 @@ TABLES: dict[str, Table] = {
                 Column("BIRTHDAY_19", D, "The young person's 19th birthday."),
                 Column("IN_TOUCH", S, "YES, NO, DIED, REFU, NREQ or RHOM.", codes=IN_TOUCH),
                 Column("ACTIV", S, "Main activity: F1 P1 F2 P2 F3 P3 (EET), G4 G5 G6, or 0.", codes=ACTIVITY),
-                Column("ACCOM", S, "Accommodation: SSDA903 letter + 1 suitable / 2 unsuitable, or 0.",
-                       pattern=ACCOMMODATION_PATTERN),
+                Column(
+                    "ACCOM",
+                    S,
+                    "Accommodation: SSDA903 letter + 1 suitable / 2 unsuitable, or 0.",
+                    pattern=ACCOMMODATION_PATTERN,
+                ),
             ),
         ),
         Table(
