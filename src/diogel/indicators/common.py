@@ -1,0 +1,464 @@
+"""The building blocks the indicator definitions share (the *Common rules* of ``indicators.md``).
+
+Everything here is a polars expression or a function from frames to frames, so
+that every year asked for is computed in one pass over the data:
+
+* year windows: :func:`fy` (the financial year a date falls in), :func:`year_start`,
+  :func:`snapshot`;
+* :class:`Context`: the typed tables as lazy frames plus the derived frames many
+  indicators need, each computed once (episodes without short breaks, periods of
+  care, children looked after at each snapshot, placements counted per child);
+* the *Reviews due* algorithm (:func:`reviews_due`);
+* *Counting placements* (:meth:`Context.placements`);
+* small helpers that write the "why" sentences of ``diogel indicators --children``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from diogel.dataset.schema import SHORT_BREAK_LEGAL_STATUS, TABLE_ORDER, TABLES, TEMPORARY_PLACEMENT, ColumnType
+from diogel.workdays import bank_holidays, wd
+
+Row = Mapping[str, Any]
+
+_POLARS_TYPE: dict[ColumnType, pl.DataType] = {
+    ColumnType.STRING: pl.String(),
+    ColumnType.FLAG: pl.String(),
+    ColumnType.DATE: pl.Date(),
+    ColumnType.INTEGER: pl.Int64(),
+    ColumnType.NUMBER: pl.Float64(),
+}
+
+LA, CHILD, YEAR = "LA", "CHILD", "YEAR"
+CHILD_KEY = [LA, CHILD]
+
+
+# --------------------------------------------------------------------------- years
+
+
+def fy(date: pl.Expr) -> pl.Expr:
+    """The financial year ``Y`` (1 April Y – 31 March Y+1) a date falls in; null for a null date."""
+    return (date.dt.year() - (date.dt.month() < 4).cast(pl.Int32)).cast(pl.Int32)
+
+
+def year_start(year: pl.Expr | None = None) -> pl.Expr:
+    """1 April of the financial year in the ``YEAR`` column (or ``year``)."""
+    y = pl.col(YEAR) if year is None else year
+    return pl.date(y, 4, 1)
+
+
+def snapshot(year: pl.Expr | None = None) -> pl.Expr:
+    """The snapshot, 31 March ``Y+1``, of the financial year in the ``YEAR`` column (or ``year``)."""
+    y = pl.col(YEAR) if year is None else year
+    return pl.date(y + 1, 3, 31)
+
+
+def in_year(date: pl.Expr) -> pl.Expr:
+    """``date`` falls in the financial year of the ``YEAR`` column (inclusive bounds)."""
+    return date.is_between(year_start(), snapshot(), closed="both").fill_null(False)
+
+
+def ensure_tables(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every schema table, typed: missing ones empty, missing columns blank, types as the schema says."""
+    out: dict[str, pl.DataFrame] = {}
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        frame = tables.get(name)
+        if frame is None:
+            frame = pl.DataFrame(schema={c.name: _POLARS_TYPE[c.type] for c in spec.columns})
+        exprs = [
+            pl.col(c.name).cast(_POLARS_TYPE[c.type])
+            if c.name in frame.columns
+            else pl.lit(None, dtype=_POLARS_TYPE[c.type]).alias(c.name)
+            for c in spec.columns
+        ]
+        out[name] = frame.select(exprs)
+    return out
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    """The data an evaluation works on: typed tables and the derived frames, each built once.
+
+    ``years`` are the financial years asked for. ``explain`` is True when the
+    units are wanted for ``--children`` (definitions then add the detail their
+    reasons need, which a plain evaluation skips).
+    """
+
+    tables: Mapping[str, pl.DataFrame]
+    years: Sequence[int]
+    explain: bool = False
+    _lazy: dict[str, pl.LazyFrame] = field(default_factory=dict)
+    _memo: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def memo(self, name: str, build: Callable[[Context], pl.LazyFrame]) -> pl.LazyFrame:
+        """A derived frame shared by several indicators, built (collected) once per evaluation."""
+        if name not in self._memo:
+            self._memo[name] = build(self).collect()
+        return self._memo[name].lazy()
+
+    def t(self, name: str) -> pl.LazyFrame:
+        """The table ``name`` as a lazy frame."""
+        if name not in self._lazy:
+            self._lazy[name] = self.tables[name].lazy()
+        return self._lazy[name]
+
+    @cached_property
+    def years_frame(self) -> pl.LazyFrame:
+        return pl.LazyFrame({YEAR: list(self.years)}, schema={YEAR: pl.Int32})
+
+    def only_years(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """Keep the rows whose ``YEAR`` is one of the years asked for."""
+        return frame.filter(pl.col(YEAR).is_in(list(self.years)))
+
+    def per_year(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """``frame`` repeated once per year asked for, with a ``YEAR`` column."""
+        return frame.join(self.years_frame, how="cross")
+
+    @cached_property
+    def episodes(self) -> pl.DataFrame:
+        """Episodes without short breaks (LS V3/V4) or a blank DECOM, in (LA, CHILD, DECOM) order."""
+        return (
+            self.t("episodes")
+            .filter(~pl.col("LS").is_in(sorted(SHORT_BREAK_LEGAL_STATUS)).fill_null(False))
+            .filter(pl.col("DECOM").is_not_null())
+            .sort([LA, CHILD, "DECOM"])
+            .collect()
+        )
+
+    @cached_property
+    def periods(self) -> pl.DataFrame:
+        """Periods of care: LA, CHILD, PERIOD (number within the child), PERIOD_START, PERIOD_END (null if open).
+
+        A period starts at an episode with RNE ``S``; each later episode that starts
+        on the DEC of the one before (and is not itself RNE ``S``) continues it. Any
+        other episode breaks the chain: the episodes from it up to the next ``S``
+        belong to no period (this happens only when short breaks were removed).
+        """
+        # Episodes are sorted by (LA, CHILD, DECOM): comparing with the row before (no window
+        # over string keys) marks the first episode of each chain; a running sum numbers chains.
+        same_child = (pl.col(LA) == pl.col(LA).shift(1)) & (pl.col(CHILD) == pl.col(CHILD).shift(1))
+        continues = same_child & (pl.col("RNE") != "S") & (pl.col("DECOM") == pl.col("DEC").shift(1))
+        return (
+            self.episodes.lazy()
+            .with_columns(_SEG=(~continues.fill_null(False)).cast(pl.Int32).cum_sum())
+            .group_by("_SEG")
+            .agg(
+                pl.col(LA).first(),
+                pl.col(CHILD).first(),
+                _FIRST_RNE=pl.col("RNE").first(),
+                PERIOD_START=pl.col("DECOM").first(),
+                PERIOD_END=pl.col("DEC").last(),
+            )
+            .filter(pl.col("_FIRST_RNE") == "S")
+            .select(LA, CHILD, pl.col("_SEG").alias("PERIOD"), "PERIOD_START", "PERIOD_END")
+            .collect()
+        )
+
+    @cached_property
+    def looked_after(self) -> pl.DataFrame:
+        """(LA, CHILD, YEAR) for each child looked after at the snapshot of each year asked for."""
+        return (
+            self.per_year(self.episodes.lazy().select(LA, CHILD, "DECOM", "DEC"))
+            .filter(looked_after_on(snapshot()))
+            .select(LA, CHILD, YEAR)
+            .unique()
+            .collect()
+        )
+
+    @cached_property
+    def registered(self) -> pl.DataFrame:
+        """(LA, CHILD, YEAR) for each child with a registration open at the snapshot of each year."""
+        start, end = pl.col("START_DATE"), pl.col("END_DATE")
+        return (
+            self.per_year(self.t("cp_registrations").select(LA, CHILD, "START_DATE", "END_DATE"))
+            .filter((start <= snapshot()).fill_null(False) & (end.is_null() | (end > snapshot())))
+            .select(LA, CHILD, YEAR)
+            .unique()
+            .collect()
+        )
+
+    @cached_property
+    def placements(self) -> pl.DataFrame:
+        """Placements counted in each year per child (*Counting placements*): LA, CHILD, YEAR, PLACEMENTS.
+
+        With ``explain`` a column ``COUNTED`` lists the episodes counted ("2008-04-02 F1").
+        """
+        temp = pl.col("PLACE").is_in(sorted(TEMPORARY_PLACEMENT)).fill_null(False)
+        group = [LA, CHILD, YEAR]
+        eps = (
+            self.per_year(self.episodes.lazy().select(LA, CHILD, "DECOM", "DEC", "RNE", "PLACE", "PL_POST"))
+            .filter(overlaps_year(pl.col("DECOM"), pl.col("DEC")))
+            .sort([*group, "DECOM"])
+            .with_columns(_TEMP=temp)
+        )
+        # For each episode: the last non-temporary episode before it (found by its index, so that
+        # a blank PLACE or PL_POST of that episode is compared as blank),
+        # whether the episode just before it was temporary, and whether it is the first non-temporary one.
+        eps = eps.with_columns(
+            _PREV_TEMP=pl.col("_TEMP").shift(1).over(group).fill_null(False),
+            _RANK=(~pl.col("_TEMP")).cast(pl.Int32).cum_sum().over(group),
+            _IDX=pl.int_range(pl.len()).over(group),
+        )
+        kept_idx = pl.when(~pl.col("_TEMP")).then(pl.col("_IDX")).forward_fill().shift(1).over(group)
+        eps = eps.with_columns(_KEPT_IDX=kept_idx)
+        last_kept = eps.select(
+            *group,
+            pl.col("_IDX").alias("_KEPT_IDX"),
+            pl.col("PLACE").alias("_LAST_PLACE"),
+            pl.col("PL_POST").alias("_LAST_POST"),
+        )
+        eps = eps.join(last_kept, on=[*group, "_KEPT_IDX"], how="left", nulls_equal=False)
+        differs = pl.col("PLACE").ne_missing(pl.col("_LAST_PLACE")) | pl.col("PL_POST").ne_missing(pl.col("_LAST_POST"))
+        counts = (
+            pl.when(pl.col("_TEMP"))
+            .then(False)
+            .when(pl.col("_RANK") == 1)
+            .then(True)
+            .otherwise(pl.col("RNE").is_in(["S", "P", "T"]).fill_null(False) & (~pl.col("_PREV_TEMP") | differs))
+        )
+        eps = eps.with_columns(_COUNTS=counts)
+        aggs: list[pl.Expr] = [pl.col("_COUNTS").sum().cast(pl.Int64).alias("PLACEMENTS")]
+        if self.explain:
+            label = pl.concat_str(pl.col("DECOM").dt.to_string("%Y-%m-%d"), pl.lit(" "), pl.col("PLACE").fill_null("?"))
+            aggs.append(label.filter(pl.col("_COUNTS")).str.join("; ").alias("COUNTED"))
+        return eps.group_by(group).agg(aggs).collect()
+
+
+def looked_after_on(d: pl.Expr) -> pl.Expr:
+    """The episode row (DECOM, DEC) is open on ``d``: ``DECOM ≤ d`` and (DEC blank or ``DEC > d``)."""
+    return (pl.col("DECOM") <= d).fill_null(False) & (pl.col("DEC").is_null() | (pl.col("DEC") > d))
+
+
+def overlaps_year(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """``start ≤ snapshot`` and (``end`` blank or ``end > 1 April Y``), for the ``YEAR`` column."""
+    return (start <= snapshot()).fill_null(False) & (end.is_null() | (end > year_start()))
+
+
+# --------------------------------------------------------------------------- reviews due
+
+ReviewRule = Callable[[pl.Expr, pl.Expr], pl.Expr]
+"""``rule(held, k)``: the due date of review ``k + 1`` given review ``k`` (1-based) was held on ``held``."""
+
+
+def reviews_due(
+    containers: pl.LazyFrame,
+    reviews: pl.LazyFrame,
+    key: Sequence[str],
+    first_due: pl.Expr,
+    next_due: ReviewRule,
+) -> pl.LazyFrame:
+    """The *Reviews due* units of every registration or period of care, for every year.
+
+    ``containers`` has the columns of ``key`` plus ``CHILD``, ``OPEN_START`` and
+    ``OPEN_END`` (the container is open on ``d`` when ``OPEN_START ≤ d`` and
+    (``OPEN_END`` blank or ``OPEN_END > d``)); ``reviews`` has ``key`` and
+    ``REVIEW_DATE``. ``first_due`` is an expression over the container's
+    columns. Returns LA, CHILD, YEAR, NUM and the detail columns HELD (date held,
+    null for a review due but not held by the snapshot) and DUE.
+
+    Reviews held when the container is not open are dropped first. Review ``k``
+    (1-based, in date order) is due on ``first_due`` for ``k = 1`` and on
+    ``next_due(date of review k-1, k-1)`` after that; it is on time when held on
+    or before that date. A review due in year Y that was not held by the
+    snapshot of Y, while the container was open on the due date, is a unit of
+    Y outside the numerator.
+    """
+    key = list(key)
+    start, end = pl.col("OPEN_START"), pl.col("OPEN_END")
+
+    def is_open(d: pl.Expr) -> pl.Expr:
+        return (start <= d).fill_null(False) & (end.is_null() | (end > d))
+
+    c = containers.with_columns(_FIRST_DUE=first_due)
+    held = (
+        reviews.filter(pl.col("REVIEW_DATE").is_not_null())
+        .join(c, on=key, how="inner")
+        .filter(is_open(pl.col("REVIEW_DATE")))
+        .sort([*key, "REVIEW_DATE"])
+        .with_columns(
+            _K=pl.int_range(1, pl.len() + 1).over(key),
+            _PREV=pl.col("REVIEW_DATE").shift(1).over(key),
+            _NEXT=pl.col("REVIEW_DATE").shift(-1).over(key),
+        )
+    )
+    held = held.with_columns(
+        DUE=pl.when(pl.col("_K") == 1).then(pl.col("_FIRST_DUE")).otherwise(next_due(pl.col("_PREV"), pl.col("_K") - 1))
+    )
+    held_units = held.select(
+        LA,
+        CHILD,
+        fy(pl.col("REVIEW_DATE")).alias(YEAR),
+        (pl.col("REVIEW_DATE") <= pl.col("DUE")).fill_null(False).alias("NUM"),
+        pl.col("REVIEW_DATE").alias("HELD"),
+        "DUE",
+        pl.lit(None, dtype=pl.Date).alias("LATER"),
+    )
+    # Every due date: the first one (next review = the first held), and one after each review held.
+    first_review = held.filter(pl.col("_K") == 1).select(*key, pl.col("REVIEW_DATE").alias("_NEXT"))
+    due_first = c.join(first_review, on=key, how="left").with_columns(DUE=pl.col("_FIRST_DUE"))
+    due_later = held.with_columns(DUE=next_due(pl.col("REVIEW_DATE"), pl.col("_K")))
+    dues = pl.concat([due_first.select(_due_cols(key)), due_later.select(_due_cols(key))], how="vertical")
+    missed = (
+        dues.filter(pl.col("DUE").is_not_null())
+        .with_columns(fy(pl.col("DUE")).alias(YEAR))
+        .filter(is_open(pl.col("DUE")))
+        .filter(pl.col("_NEXT").is_null() | (pl.col("_NEXT") > snapshot()))
+        .select(
+            LA,
+            CHILD,
+            YEAR,
+            pl.lit(False).alias("NUM"),
+            pl.lit(None, dtype=pl.Date).alias("HELD"),
+            "DUE",
+            pl.col("_NEXT").alias("LATER"),
+        )
+    )
+    return pl.concat([held_units, missed], how="vertical")
+
+
+def _due_cols(key: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys([*key, LA, CHILD, "OPEN_START", "OPEN_END", "DUE", "_NEXT"]))
+
+
+def review_reason(row: Row) -> str:
+    """Why a *Reviews due* unit is or is not in the numerator."""
+    due, held, later = row["DUE"], row["HELD"], row.get("LATER")
+    if held is None:
+        after = f" (held late on {iso(later)})" if later is not None else ""
+        return f"due {iso(due)}, not held by the snapshot{after}"
+    verdict = "on time" if row["NUM"] else "late"
+    return f"held {iso(held)}, due {iso(due)}: {verdict}"
+
+
+def review_label(row: Row) -> str:
+    return f"review {iso(row['HELD'])}" if row["HELD"] is not None else f"review due {iso(row['DUE'])}"
+
+
+# --------------------------------------------------------------------------- explaining
+
+
+def iso(d: dt.date | None) -> str:
+    return d.isoformat() if d is not None else "blank"
+
+
+def flag(value: object) -> str:
+    return "blank" if value is None else str(value)
+
+
+def working_days_text(a: dt.date | None, b: dt.date | None) -> str:
+    """``1 working day (5 May bank holiday)``: WD(a, b) and the bank holidays it skipped."""
+    if a is None or b is None:
+        return "cannot be counted (a date is blank)"
+    if b < a:
+        return "before the start"
+    n = wd(a, b)
+    skipped = sorted(d for d in bank_holidays(a.year, b.year) if a < d <= b)
+    note = ""
+    if skipped:
+        names = ", ".join(f"{d.day} {d.strftime('%B')}" for d in skipped)
+        note = f" ({names} bank holiday{'s' if len(skipped) > 1 else ''})"
+    return f"{n} working day{'' if n == 1 else 's'}{note}"
+
+
+# --------------------------------------------------------------------------- declarative units
+
+UnitsFn = Callable[[Context], pl.LazyFrame]
+Prepare = Callable[[Context, pl.LazyFrame], pl.LazyFrame]
+
+
+def within(a: str, b: str, n: int) -> pl.Expr:
+    """Column ``b`` within ``n`` working days of column ``a`` (False when either is blank)."""
+    return fast_within(pl.col(a), pl.col(b), n)
+
+
+def table_units(
+    table: str,
+    date: str | None = None,
+    *,
+    year: pl.Expr | None = None,
+    where: pl.Expr | None = None,
+    num: pl.Expr,
+    value: pl.Expr | None = None,
+    prepare: Prepare | None = None,
+) -> UnitsFn:
+    """Units that are rows of ``table``, declared rather than programmed.
+
+    A row is a unit of year Y when ``date`` falls in Y (or ``year`` equals Y)
+    and ``where`` holds; it is in the numerator when ``num`` holds (blank
+    counts as not). ``value`` is the amount averaged, for averages. ``prepare``
+    may add columns first (a joined date, an earlier record …); it receives the
+    rows already restricted to the years asked for, with ``YEAR`` set.
+    """
+    if (date is None) == (year is None):
+        raise ValueError("give exactly one of date= and year=")
+    year_expr = fy(pl.col(date)) if date is not None else year
+
+    def units(ctx: Context) -> pl.LazyFrame:
+        assert year_expr is not None
+        frame = ctx.t(table)
+        if where is not None:
+            frame = frame.filter(where.fill_null(False))
+        frame = ctx.only_years(frame.with_columns(year_expr.cast(pl.Int32).alias(YEAR)))
+        if prepare is not None:
+            frame = prepare(ctx, frame)
+        extra = [value.alias("VAL")] if value is not None else []
+        frame = frame.with_columns(num.fill_null(False).alias("NUM"), *extra)
+        if CHILD not in frame.collect_schema().names():
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(CHILD))
+        return frame
+
+    return units
+
+
+# --------------------------------------------------------------------------- fast working days
+#
+# The same rules as diogel.workdays.wd_expr / within_working_days_expr / nth_working_day_after_expr
+# (and built from its table, WORKDAY_INDEX), but as a gather into that table instead of polars'
+# business-day functions with a 1,300-date holiday list: several times faster on millions of rows.
+# tests/indicators/test_engine.py checks they agree with diogel.workdays on every day of 2000-2020.
+
+
+def _day(d: pl.Expr) -> pl.Expr:
+    """Position of a date in WORKDAY_INDEX; null outside the table's range."""
+    from diogel.workdays import WORKDAY_INDEX, WORKDAY_INDEX_FIRST_DAY
+
+    pos = d.cast(pl.Int32) - WORKDAY_INDEX_FIRST_DAY
+    return pl.when((pos >= 0) & (pos < len(WORKDAY_INDEX))).then(pos)
+
+
+def _index_series() -> pl.Series:
+    from diogel.workdays import WORKDAY_INDEX
+
+    return pl.Series("WI", WORKDAY_INDEX, dtype=pl.Int32)
+
+
+def fast_wd(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """``WD(a, b)`` (Int32); null when either date is null or outside the working-day table."""
+    table = pl.lit(_index_series())
+    return table.gather(_day(b)) - table.gather(_day(a))
+
+
+def fast_within(a: pl.Expr, b: pl.Expr, n: int) -> pl.Expr:
+    """``b ≥ a`` and ``WD(a, b) ≤ n``; False when either is blank."""
+    return ((b >= a) & (fast_wd(a, b) <= n)).fill_null(False)
+
+
+def fast_nth_working_day_after(a: pl.Expr, n: int) -> pl.Expr:
+    """The working day ``d`` with ``WD(a, d) = n``; null when out of range."""
+    from diogel.workdays import WORKDAY_DAYS
+
+    days = pl.lit(pl.Series("WD", WORKDAY_DAYS, dtype=pl.Int32))
+    k = pl.lit(_index_series()).gather(_day(a)) - 1 + n
+    k = pl.when((k >= 0) & (k < len(WORKDAY_DAYS))).then(k)
+    return days.gather(k).cast(pl.Date)

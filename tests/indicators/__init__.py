@@ -1,0 +1,1 @@
+"""Hand-worked tests of the indicator definitions of ``shared/spec/indicators.md``."""
