@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from diogel.synth.care_detail import POST_AREAS, CareDetail, Period
+from diogel.synth.placements import plan_periods
 from diogel.synth.rand import Choice
 from diogel.synth.referrals import ReferralModel
 from diogel.synth.state import LAState
@@ -44,6 +45,9 @@ class CareModel(CareDetail):
             self._entries(y)
         self.periods.sort(key=lambda p: (p.start, p.child))
         self._hold()
+        plans = plan_periods(self.st, [(p.child, p.start, p.end, p.route) for p in self.periods])
+        for p, plan in zip(self.periods, plans, strict=True):
+            p.plan = plan
         visible_from = st.years.start(st.years.referrals_from)
         for p in self.periods:
             self._episodes(p)

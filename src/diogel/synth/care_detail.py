@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from diogel.synth.placements import Plan
 from diogel.synth.rand import Choice
 from diogel.synth.referrals import NEEDS
 from diogel.synth.state import LAState, child_id
@@ -39,7 +40,7 @@ class Period:
     end: int
     route: str
     ls: str
-    moves: list[int] = field(default_factory=list)
+    plan: Plan = field(default_factory=Plan)
 
 
 POST_AREAS = {
@@ -85,48 +86,48 @@ class CareDetail:
         return place, provider, self._postcode(own=s.chance(0.82)), urn
 
     def _events(self, p: Period) -> list[tuple[int, str, str]]:
-        """Changes during the period: (date, kind, detail) with kind ``move``, ``ls``, ``both``, ``temp``."""
-        st, s = self.st, self.st.s
+        """Changes during the period: (date, kind, detail) with kind ``move``, ``both``, ``ls``, ``same``, ``temp``.
+
+        The planned moves (:mod:`~diogel.synth.placements`) are kept as they are;
+        legal changes, moves with the same carers and temporary absences that
+        would clash with them (or with each other) are dropped.
+        """
+        s = self.st.s
         span = p.end - p.start
-        events: list[tuple[int, str, str]] = []
-        rate = st.rate("moves", financial_year(p.start)) * (s.expo(1.0) + s.expo(1.0)) / 2
-        if s.chance(0.22):
-            events.append((p.start + 2 + int(s.expo(20)), "move", ""))
-        t = float(p.start)
-        while rate > 0:
-            t += s.expo(365.25 / rate)
-            if t >= p.end:
-                break
-            events.append((int(t), "move", ""))
+        fixed: list[tuple[int, str, str]] = [(d, "move", "") for d in p.plan.moves]
+        if p.plan.adopt_at >= 0:
+            fixed.append((p.plan.adopt_at, "both", "E1"))
+        taken = {d for d, _, _ in fixed}
+        others: list[tuple[int, str, str]] = []
         ls = p.ls
         t = p.start
         if ls in ("L1", "L2", "L3"):
             t += 1 + int(s.expo(6))
             ls = "C2" if s.chance(0.75) else "V2"
-            events.append((t, "ls", ls))
+            others.append((t, "ls", ls))
         if ls == "V2" and s.chance(0.2):
             t += 14 + int(s.expo(120))
             ls = "C2"
-            events.append((t, "ls", ls))
+            others.append((t, "ls", ls))
         if ls == "C2" and s.chance(0.85):
             t += int(s.lognormal(280, 0.3))
             ls = "C1"
-            events.append((t, "ls", ls))
-        if p.route == "adopt":
-            events.append((p.start + int(span * (0.5 + 0.2 * s.u())), "both", "E1"))
+            others.append((t, "ls", ls))
+        for _ in range(s.poisson(0.04 * span / 365.25)):
+            others.append((p.start + 1 + int(s.u() * span), "same", ""))
         for _ in range(s.poisson(0.12 * span / 365.25)):
-            events.append((p.start + 1 + int(s.u() * span), "temp", str(2 + int(s.expo(5)))))
-        events = sorted(e for e in events if p.start < e[0] < p.end)
-        out: list[tuple[int, str, str]] = []
-        for e in events:
-            if out and out[-1][0] == e[0]:
+            others.append((p.start + 1 + int(s.u() * span), "temp", str(2 + int(s.expo(5)))))
+        out = list(fixed)
+        for e in sorted(others):
+            d = e[0]
+            last = d + int(e[2]) + 1 if e[1] == "temp" else d
+            if not (p.start < d and last < p.end) or any(x in taken for x in range(d, last + 1)):
                 continue
-            if out and out[-1][1] == "temp" and e[0] <= out[-1][0] + int(out[-1][2]) + 1:
+            if e[1] == "ls" and 0 <= p.plan.adopt_at < d:  # placed for adoption (E1): no later change
                 continue
-            if e[1] == "temp" and e[0] + int(e[2]) + 1 >= p.end:
-                continue
+            taken.update(range(d, last + 1))
             out.append(e)
-        return out
+        return sorted(out)
 
     def _episodes(self, p: Period) -> None:
         st, s = self.st, self.st.s
@@ -153,9 +154,10 @@ class CareDetail:
                 if kind == "both":
                     ls = detail
                 place, provider, post, urn = self._placement(st.age(c, d), kind == "both")
-                rne = "T" if kind == "both" else "B" if s.chance(0.04) else "P"
-                current = begin(d, rne, CHANGE_REASONS.draw(s))
-                p.moves.append(d)
+                current = begin(d, "T" if kind == "both" else "P", CHANGE_REASONS.draw(s))
+            elif kind == "same":  # the same carers move house: not a new placement
+                post = self._postcode(own=s.chance(0.82))
+                current = begin(d, "B", CHANGE_REASONS.draw(s))
             else:  # a temporary absence, then back to the same placement
                 kept = (place, provider, post, urn)
                 place, provider, post, urn = TEMPORARY.draw(s), provider, post, urn
@@ -184,7 +186,8 @@ class CareDetail:
         st, s = self.st, self.st.s
         due, last, k = st.cal.nth_after(p.start, 20), p.start, 0
         while True:
-            if s.chance(st.rate("lac_review", financial_year(due))):
+            y = financial_year(due)
+            if st.quota("lac_review", y, st.rate("lac_review", y)):
                 held = max(last + 1, due - int(s.u() * 10))
             else:
                 held = due + 1 + int(s.expo(16))
@@ -215,19 +218,10 @@ class CareDetail:
             v += int(s.lognormal(31, 0.22))
 
     def _schools(self, p: Period) -> None:
-        st, s = self.st, self.st.s
+        """The planned school changes, and the transitional one at 11 (September of year 7)."""
+        st = self.st
         c = p.child
-        p_move = st.rate("school_change", financial_year(p.start))
-
-        def school_age(d: int) -> bool:
-            return 5 <= st.age(c, d) < 16
-
-        changes: list[tuple[int, str]] = []
-        if school_age(p.start) and s.chance(0.22):
-            changes.append((p.start + int(s.u() * 20), "N"))
-        for d in p.moves:
-            if school_age(d) and s.chance(p_move):
-                changes.append((d + int(s.u() * 14), "N"))
+        changes = [(d, "N") for d in p.plan.schools]
         dob = date_of(st.dob[c])
         secondary = ymd(dob.year + (11 if (dob.month, dob.day) <= (8, 31) else 12), 9, 1)
         if p.start <= secondary < p.end:

@@ -40,7 +40,7 @@ CALIBRATED = (
     ("eet", "CL_EET_19", "eet", "lac"),
 )
 # Points added to a target where the mechanism falls short of it (fallbacks, year-end lags).
-LIFT = {"rereferral": 0.9, "ca_35wd": 0.6}
+LIFT = {"rereferral": 0.9}
 # Not published: an all-Wales mean (per cent) chosen to be plausible for the era.
 FIXED = (
     ("seen", 80.0, "seen", "referral"),
@@ -81,6 +81,7 @@ def _rates(profiles: list[Profile], scale: float, ys: Years) -> list[dict[str, d
             ps = calibrate(pct / 100, [p.off(off) for p in profiles], weights[kind])
             for i, prob in enumerate(ps):
                 out[i].setdefault(name, {})[y] = prob
+                out[i].setdefault(name + "@wales", {})[y] = pct / 100
         reviews = calibrate(
             min(99.0, target("LAC_REVIEWS_ON_TIME", y) + REVIEW_ON_TIME_LIFT) / 100,
             [p.off("lac_review") for p in profiles],
@@ -88,7 +89,23 @@ def _rates(profiles: list[Profile], scale: float, ys: Years) -> list[dict[str, d
         )
         moves = MOVES_PER_YEAR * target("LAC_3PLUS_PLACEMENTS", y) / 10.0
         school = SCHOOL_CHANGE_AT_MOVE * target("LAC_SCHOOL_CHANGE", y) / 14.0
+        # Shares of the snapshot stock, met by quota (placements.py); LAs differ as their move rates do.
+        three_plus = calibrate(
+            target("LAC_3PLUS_PLACEMENTS", y) / 100,
+            [1.5 * math.log(p.mult("moves")) for p in profiles],
+            weights["lac"],
+        )
+        school_share = calibrate(
+            target("LAC_SCHOOL_CHANGE", y) / 100,
+            [1.5 * math.log(p.mult("school_change")) for p in profiles],
+            weights["lac"],
+        )
         for i, prof in enumerate(profiles):
+            out[i].setdefault("lac_review@wales", {})[y] = (
+                min(99.0, target("LAC_REVIEWS_ON_TIME", y) + REVIEW_ON_TIME_LIFT) / 100
+            )
+            out[i].setdefault("three_plus", {})[y] = three_plus[i]
+            out[i].setdefault("school_share", {})[y] = school_share[i]
             out[i].setdefault("lac_review", {})[y] = reviews[i]
             out[i].setdefault("moves", {})[y] = moves * prof.mult("moves")
             out[i].setdefault("school_change", {})[y] = min(0.95, school * prof.mult("school_change"))
@@ -112,8 +129,11 @@ def generate(seed: int, scale: float, years: tuple[int, int]) -> dict[str, pl.Da
     profiles = draw_profiles(seed)
     rates = _rates(profiles, scale, ys)
     per_la: list[dict[str, pl.DataFrame]] = []
+    quotas: dict[tuple[str, int], float] = {}  # shared: all-Wales counts hit their expected values
+    phase = Stream(np.random.SeedSequence([seed, 2]))
     for i, la in enumerate(local_authorities()):
-        st = LAState(la.code, i + 1, Stream(np.random.SeedSequence([seed, 1, i])), ys, rates[i])
+        st = LAState(la.code, i + 1, Stream(np.random.SeedSequence([seed, 1, i])), ys, rates[i], quotas=quotas)
+        st.phase = phase
         refs = ReferralModel(st)
         refs.run()
         CareModel(st, refs).run()

@@ -79,7 +79,7 @@ class ReferralModel:
         st, s = self.st, self.st.s
         lo = bisect_left(self.ref_dates, d - 362)
         hi = bisect_left(self.ref_dates, d)
-        if s.chance(st.rate("rereferral", y)) and hi > lo:
+        if st.quota("rereferral", y, st.rate("rereferral", y)) and hi > lo:
             for _ in range(4):
                 c = self.ref_children[lo + int(s.u() * (hi - lo))]
                 if st.age(c, d) < 17.9:
@@ -105,7 +105,7 @@ class ReferralModel:
         p = st.rate("decide_1wd", y)
         if not cal.is_working(d + 1) and (d + 4) % 7 < 5:  # tomorrow is a bank holiday
             p -= 0.15
-        if s.chance(p):
+        if st.quota("decide_1wd", y, p):
             decided = d if cal.is_working(d) and s.chance(0.6) else cal.nth_after(d, 1)
         else:
             decided = cal.nth_after(d, 2 + int(s.expo(1.5)))
@@ -130,10 +130,10 @@ class ReferralModel:
                 self._enquiry(c, rid, row, decided, y, conference)
         return len(children)
 
-    def _late(self, a: int, n_on_time: int, p: float, late_mean: float) -> int:
-        """A completion date counted in working days after ``a``: within ``n_on_time`` with chance ``p``."""
-        s, cal = self.st.s, self.st.cal
-        if s.chance(p):
+    def _late(self, a: int, n_on_time: int, rate: str, year: int, late_mean: float) -> int:
+        """A completion date counted in working days after ``a``: within ``n_on_time`` with the ``rate``'s chance."""
+        st, s, cal = self.st, self.st.s, self.st.cal
+        if st.quota(rate, year, st.rate(rate, year)):
             n = max(1, n_on_time - int(abs(s.normal(0.0, n_on_time / 3))))
         else:
             n = n_on_time + 1 + int(s.expo(late_mean))
@@ -141,11 +141,11 @@ class ReferralModel:
 
     def _initial_assessment(self, c: int, rid: str, d: int, decided: int, y: int) -> int:
         """Initial (and maybe core) assessment; returns the date the episode of need closes."""
-        st, s = self.st, self.st.s
-        done = max(decided, self._late(d, 7, st.rate("ia_7wd", y), 6.0))
+        s = self.st.s
+        done = max(decided, self._late(d, 7, "ia_7wd", y, 6.0))
         self._assessment(c, rid, "INITIAL", decided, done, y)
         if s.chance(0.32):
-            core_done = self._late(done, 35, st.rate("ca_35wd", financial_year(done + 50)), 14.0)
+            core_done = self._late(done, 35, "ca_35wd", financial_year(self.st.cal.nth_after(done, 35)), 14.0)
             self._assessment(c, rid, "CORE", done, core_done, y)
             return core_done + int(s.lognormal(CIN_MEDIAN_DAYS, 1.0))
         if s.chance(0.25):
@@ -168,7 +168,7 @@ class ReferralModel:
         strategy = decided
         if not s.chance(0.72):
             return None
-        held = self._late(strategy, 15, st.rate("icpc_15wd", y), 5.0)
+        held = self._late(strategy, 15, "icpc_15wd", y, 5.0)
         cid = st.next_id("K", 6)
         st.rows["conference_agencies"].extend(self._agencies(cid, y))
         return cid, strategy, held, s.chance(0.84)
@@ -187,7 +187,7 @@ class ReferralModel:
         self, c: int, rid: str, row: list[object], decided: int, y: int, conf: tuple[str, int, int, bool] | None
     ) -> None:
         st, s = self.st, self.st.s
-        core_done = self._late(decided, 35, st.rate("ca_35wd", financial_year(decided + 50)), 14.0)
+        core_done = self._late(decided, 35, "ca_35wd", financial_year(self.st.cal.nth_after(decided, 35)), 14.0)
         self._assessment(c, rid, "CORE", decided, core_done, y)
         if conf is None:
             self.s47_closure.append((row, core_done, -1))
@@ -231,7 +231,7 @@ class ReferralModel:
         visits_from = st.years.start(st.years.first - 1)
         for c, gid, start, cat, _, end, y in self.regs:
             assert isinstance(c, int) and isinstance(start, int) and isinstance(end, int) and isinstance(y, int)
-            cg = self._late(start, 10, st.rate("core_group_10wd", y), 4.0)
+            cg = self._late(start, 10, "core_group_10wd", y, 4.0)
             st.rows["cp_registrations"].append([child_id(c), gid, start, cat, cg if cg < end else None, end])
             st.rows["care_plans"].append([child_id(c), st.next_id("P"), "CP_PLAN", start, end])
             due = add = start

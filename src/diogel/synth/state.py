@@ -15,6 +15,7 @@ from diogel.synth.rand import Choice, Stream
 from diogel.synth.workcal import Calendar, add_months, calendar, ymd
 
 NEVER = 10**7
+QUOTA_GAIN = 0.05  # share of the all-Wales shortfall made up at each quota draw
 
 SEXES = Choice({"1": 51, "2": 48.7, "9": 0.3})
 ETHNICITIES = Choice(
@@ -61,7 +62,9 @@ class LAState:
     care_until: list[int] = field(default_factory=list)  # end of the child's latest period of care (-1 none)
     last_referral: list[int] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    # Shared by every LA of one run (see :meth:`quota`); the phase stream starts each key.
     quotas: dict[tuple[str, int], float] = field(default_factory=dict)
+    phase: Stream | None = None
 
     def rate(self, name: str, year: int) -> float:
         table = self.rates[name]
@@ -71,16 +74,27 @@ class LAState:
         """A yes/no with chance ``p``, spread systematically so each (name, year) hits its expected count.
 
         The running sum of ``p`` per key crosses an integer (shifted by a random
-        phase) exactly when the answer is yes, so an LA's count of yeses in a year
-        is within one of the sum of its chances: calibrated rates do not drift
-        with sampling noise, even for small groups such as care leavers.
+        phase) exactly when the answer is yes. The sums are shared by all the LAs
+        of a run (generated one after another), so the all-Wales count of yeses
+        is within one of the sum of the chances, and each LA's count (a
+        contiguous stretch of the same sum) within one of its own: calibrated
+        rates do not drift with sampling noise, even for small groups such as
+        care leavers.
         """
         key = (name, year)
         acc = self.quotas.get(key)
         if acc is None:
-            acc = self.s.u()
+            acc = (self.phase or self.s).u()
+        wales = self.rates.get(name + "@wales")
+        if wales is not None:
+            # Feedback on the all-Wales target: the shortfall so far (target minus chances given,
+            # over the LAs and units already drawn) nudges the next chances, so that
+            # the LAs' differences (and a mechanism's dips) do not move the Wales total.
+            short = self.quotas.get((name + "@short", year), 0.0)
+            p = min(1.0, max(0.0, p + QUOTA_GAIN * short))
+            self.quotas[(name + "@short", year)] = short + self.rate(name + "@wales", year) - p
         new = acc + p
-        self.quotas[key] = new
+        self.quotas[key] = new - int(acc)  # only the fractional part matters
         return int(new) > int(acc)
 
     def next_id(self, prefix: str, width: int = 7) -> str:
