@@ -1,0 +1,235 @@
+"""Which children an actor may see, and which sections of each: the one place this is decided.
+
+Every entry point (web views, API, exports, search) obtains children only through
+:func:`visible_children` (lists, search, duplicate checks) and
+:func:`get_child_for` (one child's record, audited). The rules:
+
+- **Default deny.** No user, an inactive user, no active membership, or a role
+  without a rule below: nothing.
+- **One rule per role** (:data:`ROLE_RULES`), each turning a membership into a
+  filter on ``Child``; a person with several memberships sees the union.
+- **Break-glass.** An active grant adds that one child, while the holder still has
+  a break-glass role in the child's LA.
+- **Sealed records** are removed from everything above unless the actor is one of
+  the seal's named users; break-glass never opens them.
+- **Sections.** Social workers, managers, IROs, inspectors and break-glass see
+  every section; partners see the sections of the information-sharing agreements
+  in force between the child's LA and their kind of agency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from diogel import audit
+from diogel.audit.events import AuditEvent
+from diogel.cases.models import Allocation, Child, ConferenceSubject, Worker
+
+from .clock import today
+from .errors import NotFound
+from .models import (
+    BreakGlassGrant,
+    InformationSharingAgreement,
+    IROAssignment,
+    Membership,
+    PartnerInvolvement,
+    SealedRecord,
+)
+from .roles import BREAK_GLASS_ROLES, Role
+from .sections import ALL_SECTIONS
+
+User = AbstractBaseUser | AnonymousUser
+NOTHING = Q(pk__in=[])
+Rule = Callable[[Membership, date], Q]
+
+
+def active_memberships(actor: User | None) -> list[Membership]:
+    """The actor's unrevoked memberships; none for anonymous or inactive users."""
+    if actor is None or not actor.is_authenticated or not getattr(actor, "is_active", False):
+        return []
+    return list(
+        Membership.objects.filter(user_id=actor.pk, revoked_at__isnull=True).select_related("agency").order_by("pk")
+    )
+
+
+def _open_allocations(m: Membership, on: date) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=on),
+        Q(end_date__isnull=True) | Q(end_date__gte=on),
+        la_id=m.la_id,
+    )
+
+
+def social_worker_rule(m: Membership, on: date) -> Q:
+    """Children allocated now to the worker, or to any worker of the worker's team(s), in the LA."""
+    team_ids = list(
+        Worker.objects.filter(user_id=m.user_id, la_id=m.la_id, team__isnull=False).values_list("team_id", flat=True)
+    )
+    if m.team_id is not None:
+        team_ids.append(m.team_id)
+    allocations = _open_allocations(m, on).filter(Q(worker__user_id=m.user_id) | Q(worker__team_id__in=team_ids))
+    return Q(la_id=m.la_id, pk__in=allocations.values("child_id"))
+
+
+def team_manager_rule(m: Membership, on: date) -> Q:
+    """Children allocated now to a worker of the managed team."""
+    if m.team_id is None:
+        return NOTHING
+    allocations = _open_allocations(m, on).filter(worker__team_id=m.team_id)
+    return Q(la_id=m.la_id, pk__in=allocations.values("child_id"))
+
+
+def iro_rule(m: Membership, on: date) -> Q:
+    """Children whose reviews the IRO chairs: current assignments, and conferences they chaired for a child
+    still on the register."""
+    assigned = IROAssignment.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on), user_id=m.user_id, started_on__lte=on
+    ).values("child_id")
+    chaired = ConferenceSubject.objects.filter(
+        conference__chair__user_id=m.user_id, child__registrations__end_date__isnull=True
+    ).values("child_id")
+    return Q(la_id=m.la_id) & (Q(pk__in=assigned) | Q(pk__in=chaired))
+
+
+def partner_rule(m: Membership, on: date) -> Q:
+    """Children the practitioner's agency is actively involved with, in LAs with an agreement in force."""
+    assert m.agency is not None
+    las = [
+        a.la_id
+        for a in InformationSharingAgreement.objects.filter(
+            agency_kind=m.agency.kind, starts_on__lte=on, expires_on__gte=on
+        )
+        if a.section_set()
+    ]
+    involved = PartnerInvolvement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on), agency_id=m.agency_id, started_on__lte=on
+    ).values("child_id")
+    return Q(la_id__in=las, pk__in=involved)
+
+
+def performance_officer_rule(m: Membership, on: date) -> Q:
+    """Identifiable children of the LA only when granted; otherwise pseudonymised statistics, not records."""
+    return Q(la_id=m.la_id) if m.identifiable else NOTHING
+
+
+def inspector_rule(m: Membership, on: date) -> Q:
+    """The named sample, during the inspection window only."""
+    if m.window_start is None or m.window_end is None or not (m.window_start <= on <= m.window_end):
+        return NOTHING
+    return Q(pk__in=Membership.sample.through.objects.filter(membership_id=m.pk).values("child_id"))
+
+
+def no_case_content(m: Membership, on: date) -> Q:
+    """LA administrators, board members and Welsh Government analysts: no child records."""
+    return NOTHING
+
+
+ROLE_RULES: dict[str, Rule] = {
+    Role.SOCIAL_WORKER: social_worker_rule,
+    Role.TEAM_MANAGER: team_manager_rule,
+    Role.IRO: iro_rule,
+    Role.LA_ADMIN: no_case_content,
+    Role.PARTNER: partner_rule,
+    Role.PERFORMANCE_OFFICER: performance_officer_rule,
+    Role.BOARD_MEMBER: no_case_content,
+    Role.WG_ANALYST: no_case_content,
+    Role.INSPECTOR: inspector_rule,
+}
+
+
+def _rule_for(m: Membership, on: date) -> Q:
+    rule = ROLE_RULES.get(m.role)
+    return rule(m, on) if rule is not None else NOTHING
+
+
+def _break_glass_q(actor: User, memberships: list[Membership]) -> Q:
+    assert actor.pk is not None
+    las = {m.la_id for m in memberships if m.role in BREAK_GLASS_ROLES and m.la_id is not None}
+    if not las:
+        return NOTHING
+    now = timezone.now()
+    grants = BreakGlassGrant.objects.filter(user_id=actor.pk, starts_at__lte=now, expires_at__gt=now)
+    return Q(la_id__in=las, pk__in=grants.values("child_id"))
+
+
+def sealed_from(actor: User) -> QuerySet[SealedRecord]:
+    """Open seals the actor is not named on."""
+    assert actor.pk is not None
+    return SealedRecord.objects.filter(unsealed_at__isnull=True).exclude(named_users__id=actor.pk)
+
+
+def _combine(qs: list[Q]) -> Q:
+    combined = NOTHING
+    for q in qs:
+        combined |= q
+    return combined
+
+
+def visible_children(actor: User | None) -> QuerySet[Child]:
+    """Every child ``actor`` may see: the only source of children for lists, search and duplicate checks."""
+    memberships = active_memberships(actor)
+    if actor is None or not memberships:
+        return Child.objects.none()
+    on = today()
+    q = _combine([_rule_for(m, on) for m in memberships] + [_break_glass_q(actor, memberships)])
+    return Child.objects.filter(q).exclude(pk__in=sealed_from(actor).values("child_id"))
+
+
+def sections_for(actor: User | None, child: Child) -> frozenset[str]:
+    """The sections of ``child``'s record ``actor`` may see (empty: the child is not visible at all)."""
+    memberships = active_memberships(actor)
+    if actor is None or not memberships or sealed_from(actor).filter(child_id=child.pk).exists():
+        return frozenset()
+    on = today()
+    candidates = Child.objects.filter(pk=child.pk)
+    full = [_rule_for(m, on) for m in memberships if m.role != Role.PARTNER] + [_break_glass_q(actor, memberships)]
+    if candidates.filter(_combine(full)).exists():
+        return ALL_SECTIONS
+    sections: set[str] = set()
+    for m in memberships:
+        if m.role == Role.PARTNER and candidates.filter(partner_rule(m, on)).exists():
+            assert m.agency is not None
+            for agreement in InformationSharingAgreement.objects.filter(
+                la_id=child.la_id, agency_kind=m.agency.kind, starts_on__lte=on, expires_on__gte=on
+            ):
+                sections |= agreement.section_set()
+    return frozenset(sections)
+
+
+def can_see_section(actor: User | None, child: Child, section: str) -> bool:
+    if section not in ALL_SECTIONS:
+        raise ValueError(f"unknown record section {section!r}")
+    return section in sections_for(actor, child)
+
+
+def get_child_for(actor: User | None, child_id: int | str, *, section: str) -> Child:
+    """The child ``child_id`` for ``actor`` to look at ``section`` of, recording the look in the audit trail.
+
+    Raises :class:`~.errors.NotFound`, identically, when there is no such child
+    and when the actor may not see it or that section (the refusal is audited too).
+    """
+    if section not in ALL_SECTIONS:
+        raise ValueError(f"unknown record section {section!r}")
+    try:
+        pk = int(child_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    with transaction.atomic():
+        child = visible_children(actor).select_related("la").filter(pk=pk).first()
+        if child is not None and section in sections_for(actor, child):
+            audit.record(actor=actor, event=AuditEvent.CHILD_VIEWED, obj=child, detail={"section": section})
+            return child
+        audit.record(
+            actor=actor,
+            event=AuditEvent.ACCESS_REFUSED,
+            child=Child.objects.filter(pk=pk).first(),
+            detail={"child_id": pk, "section": section},
+        )
+    raise NotFound()
