@@ -41,13 +41,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "diogel.cases",
+    "diogel.access",
+    "diogel.audit",
+    "diogel.caseload",
+    "diogel.record",
+    "diogel.recording",
+    "diogel.performance",
     "diogel.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "diogel.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "diogel.audit.context.RequestIdMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,6 +115,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; var/ also holds the SQLite file
 WHITENOISE_USE_FINDERS = True  # serve app static files straight from the package, no collectstatic step
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,7 +1,10 @@
+"""Every URL of Diogel. Each area owns its own ``urls.py``; this file only mounts them."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from diogel.api import api
 from diogel.web import views as web_views
 
 urlpatterns = [
@@ -10,5 +13,10 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("caseload/", include("diogel.caseload.urls")),
+    path("children/", include("diogel.record.urls")),
+    path("record/", include("diogel.recording.urls")),
+    path("performance/", include("diogel.performance.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "demo",
         help="migrate the database, load a demo-scale synthetic Wales if it is empty, and (re)create demo accounts",
     )
-    d.add_argument("--scale", type=float, default=float(os.environ.get("DIOGEL_DEMO_SCALE", "0.05")))
+    d.add_argument("--scale", type=float, default=float(os.environ.get("DIOGEL_DEMO_SCALE", "0.1")))
     d.add_argument("--seed", type=int, default=1)
     d.set_defaults(handler=_demo)
 
