@@ -156,3 +156,19 @@ def test_from_db_equals_dataset(dataset: Path, capsys: pytest.CaptureFixture[str
     assert code == 0
     assert json.loads(from_db) == json.loads(from_dir)
     assert pl.DataFrame(json.loads(from_db)).height == 40 * 3 * 2
+
+
+def test_a_year_without_new_events_inside_the_data_is_computed() -> None:
+    """Registrations start in 2005 and 2007 and stay open: 2006 has no dated event of its own,
+    but it lies between the first and last records, and its snapshot (31 March 2007) counts
+    the 2005 registration. So 2006 is a valid year, and 2004 (before any record) is not."""
+    from diogel.indicators.cli import data_years
+    from diogel.indicators.engine import evaluate
+
+    ds = Dataset(la=CARDIFF)
+    ds.registration("C1", "REG1", "2005-06-01")
+    ds.registration("C2", "REG2", "2007-06-01")
+    tables = ds.tables()
+    assert data_years(tables) == [2005, 2006, 2007]
+    [cardiff] = [r for r in evaluate(tables, years=[2006], indicators=["CP_SNAPSHOT"]) if r.la == CARDIFF]
+    assert cardiff.numerator == 1  # only C1 is registered on 31 March 2007

@@ -67,7 +67,13 @@ def parse_years(args: argparse.Namespace) -> list[int]:
 
 
 def data_years(tables: Mapping[str, pl.DataFrame]) -> list[int]:
-    """The financial years the dataset has records in (dates of every table but ``children``, academic years)."""
+    """The financial years the dataset covers: every year from its first dated record to its last.
+
+    Dates of every table but ``children`` (whose dates of birth say nothing about
+    the years recorded) count, and so do population years and academic years.
+    The range has no gaps: a year with no new event can still have children looked
+    after or registered at its snapshot.
+    """
     from diogel.indicators.common import fy
 
     found: set[int] = set()
@@ -78,10 +84,11 @@ def data_years(tables: Mapping[str, pl.DataFrame]) -> list[int]:
         if dates:
             years = frame.select(pl.concat_list([fy(pl.col(c)) for c in dates]).explode().drop_nulls().unique())
             found.update(int(y) for y in years.to_series().to_list())
-    edu = tables.get("education_outcomes")
-    if edu is not None and edu.height:
-        found.update(int(y) for y in edu.get_column("ACADEMIC_YEAR").drop_nulls().unique().to_list())
-    return sorted(found)
+    for name, column in (("education_outcomes", "ACADEMIC_YEAR"), ("population", "YEAR")):
+        frame = tables.get(name)
+        if frame is not None and frame.height:
+            found.update(int(y) for y in frame.get_column(column).drop_nulls().unique().to_list())
+    return list(range(min(found), max(found) + 1)) if found else []
 
 
 def load_tables(args: argparse.Namespace) -> dict[str, pl.DataFrame]:
@@ -122,10 +129,7 @@ def check_request(
     if outside:
         if not valid:
             raise UserError("the dataset has no dated records, so no year can be computed")
-        raise UserError(
-            f"year {outside[0]} is outside the data; choose from {valid[0]}-{valid[-1]}"
-            + ("" if len(valid) == valid[-1] - valid[0] + 1 else f" ({', '.join(map(str, valid))})")
-        )
+        raise UserError(f"year {outside[0]} is outside the data; choose from {valid[0]}-{valid[-1]}")
 
 
 def run(args: argparse.Namespace) -> int:
