@@ -23,16 +23,16 @@ from .world import World, build
 
 pytestmark = pytest.mark.django_db
 
-CHILDREN = ("own", "team", "other_team", "other_la", "sealed", "unallocated", "ended")
+CHILDREN = ("own", "team", "other_team", "other_la", "sealed", "unallocated", "ended", "awaiting")
 VISIBLE: dict[str, set[str]] = {
     "sw": {"own", "team", "sealed"},  # named on the seal
-    "manager": {"own", "team"},
+    "manager": {"own", "team", "awaiting"},  # awaiting: an open case with no worker, to be allocated
     "iro": {"other_team"},  # assigned to other_team, sealed (not named) and other_la (not their LA)
     "admin": set(),
     "partner": {"own", "other_team"},  # other_la: no agreement there; sealed: not named
     "partner_expired": set(),
     "perf": set(),
-    "perf_granted": {"own", "team", "other_team", "unallocated", "ended"},
+    "perf_granted": {"own", "team", "other_team", "unallocated", "ended", "awaiting"},
     "board": set(),
     "wg": set(),
     "inspector": {"other_team", "other_la"},

@@ -14,7 +14,7 @@ from diogel.access.models import SealedRecord
 from diogel.access.roles import Role
 from diogel.access.sections import Section
 from diogel.audit.chain import SystemActor
-from diogel.cases.models import Allocation, Child, LocalAuthority, PartnerAgency, Team, Worker
+from diogel.cases.models import Allocation, Child, LocalAuthority, PartnerAgency, Referral, Team, Worker
 
 SYSTEM = SystemActor("test")
 
@@ -62,6 +62,11 @@ def build() -> World:
         c[name] = Child.objects.create(la=la, child_ref=name)
         if worker is not None:
             Allocation.objects.create(la=la, child=c[name], worker=worker, start_date=on - timedelta(days=30))
+    # An open referral with no worker yet: awaiting allocation by the LA's team managers.
+    c["awaiting"] = Child.objects.create(la=la_a, child_ref="awaiting")
+    Referral.objects.create(
+        la=la_a, child=c["awaiting"], referral_ref="R-awaiting", referral_date=on - timedelta(days=2)
+    )
     ended = Allocation.objects.get(child=c["ended"])
     ended.end_date = on - timedelta(days=1)
     ended.save()

@@ -4,14 +4,16 @@
 the accounts to the LA's real data where it exists (an allocated worker and
 team, looked-after children for the IRO, an agreement and involvements for the
 partner, a sample for the inspector) and sets a fresh random password on every
-account each time. Everything goes through :mod:`.services`, so it is audited
-as ``system:demo``.
+account each time. Accounts whose role needs two-factor authentication get a
+fresh, already confirmed TOTP secret each time too (``diogel totp SECRET``
+prints the current code). Everything goes through :mod:`.services` and
+:mod:`.auth.services`, so it is audited as ``system:demo``.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -23,6 +25,7 @@ from diogel.audit.chain import SystemActor
 from diogel.cases.models import Allocation, Child, Episode, LocalAuthority, PartnerAgency, Worker
 
 from . import services
+from .auth.services import enrol_confirmed, needs_two_factor
 from .clock import today
 from .models import InformationSharingAgreement, Membership
 from .roles import Role
@@ -37,6 +40,7 @@ class DemoAccount:
     password: str
     role: Role
     description: str
+    totp_secret: str = ""  # blank when the role does not need two-factor authentication
 
 
 def _username(role: Role) -> str:
@@ -147,4 +151,11 @@ def ensure_demo_accounts(*, la_code: str = "W06000015") -> list[DemoAccount]:
             actor=SYSTEM, user=inspector, role=Role.INSPECTOR, window=(on, on + timedelta(days=30)), sample=sample
         )
     accounts.append(DemoAccount(inspector.get_username(), pw, Role.INSPECTOR, "read-only, 30 days, 10 children"))
-    return accounts
+
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=[a.username for a in accounts])}
+    return [
+        replace(a, totp_secret=enrol_confirmed(actor=SYSTEM, user=users[a.username]))
+        if needs_two_factor(users[a.username])
+        else a
+        for a in accounts
+    ]

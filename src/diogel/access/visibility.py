@@ -78,12 +78,31 @@ def social_worker_rule(m: Membership, on: date) -> Q:
     return Q(la_id=m.la_id, pk__in=allocations.values("child_id"))
 
 
+def awaiting_allocation(la_id: int | None, on: date) -> Q:
+    """Children of the LA with an open case (a referral not closed, a period of care, a registration)
+    and no worker allocated now: the managers of the LA's teams must be able to find and allocate them."""
+    open_referral = Q(referrals__referral_date__lte=on) & (
+        Q(referrals__closure_date__isnull=True) | Q(referrals__closure_date__gt=on)
+    )
+    open_episode = Q(episodes__decom__lte=on) & (Q(episodes__dec__isnull=True) | Q(episodes__dec__gt=on))
+    open_registration = Q(registrations__start_date__lte=on) & (
+        Q(registrations__end_date__isnull=True) | Q(registrations__end_date__gt=on)
+    )
+    open_case = Child.objects.filter(Q(la_id=la_id) & (open_referral | open_episode | open_registration))
+    allocated = Allocation.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=on),
+        Q(end_date__isnull=True) | Q(end_date__gte=on),
+        la_id=la_id,
+    ).values("child_id")
+    return Q(la_id=la_id, pk__in=open_case.exclude(pk__in=allocated).values("pk"))
+
+
 def team_manager_rule(m: Membership, on: date) -> Q:
-    """Children allocated now to a worker of the managed team."""
+    """Children allocated now to a worker of the managed team, and the LA's open cases awaiting allocation."""
     if m.team_id is None:
         return NOTHING
     allocations = _open_allocations(m, on).filter(worker__team_id=m.team_id)
-    return Q(la_id=m.la_id, pk__in=allocations.values("child_id"))
+    return Q(la_id=m.la_id, pk__in=allocations.values("child_id")) | awaiting_allocation(m.la_id, on)
 
 
 def iro_rule(m: Membership, on: date) -> Q:

@@ -4,7 +4,8 @@
 2. if the database holds no children, generate a demo-scale synthetic Wales
    (all 22 LAs, the indicator years 2005-2014) and load it;
 3. put each LA's social workers into teams (the dataset standard has no teams);
-4. (re)create one demo account per role with a fresh password, and print them.
+4. (re)create one demo account per role with a fresh password (and a fresh two-factor secret for the
+   roles that need one), and print them with the command that gives the current code.
 
 Safe to run every time: every step is idempotent, and step 2 never touches
 a database that already holds data.
@@ -51,8 +52,13 @@ def prepare(*, scale: float, seed: int) -> None:
     organise_teams()
     accounts = ensure_demo_accounts()
     print()
-    print("Demo accounts (passwords are new each time ./run starts):")
+    print("Demo accounts (passwords and two-factor secrets are new each time ./run starts):")
     width = max(len(a.username) for a in accounts)
     for a in accounts:
         print(f"  {a.username:<{width}}  {a.password}  {a.description}")
+        if a.totp_secret:
+            print(f"  {'':<{width}}  two-factor code: .venv/bin/diogel totp {a.totp_secret}")
+    print()
+    print("Accounts that can see children's records ask for a two-factor code after the password:")
+    print("run the command shown under the account (the code changes every 30 seconds).")
     print()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 
@@ -12,9 +10,3 @@ from django.views.decorators.http import require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for load balancers: no database, no session."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")

@@ -1,0 +1,23 @@
+"""The sign-in forms: username and password, then a six-digit code."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import totp
+
+
+class PasswordForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150, strip=True)
+    password = forms.CharField(label=_("Password"), max_length=4096, strip=False, widget=forms.PasswordInput)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+
+    def clean_code(self) -> str:
+        code = totp.normalise_code(self.cleaned_data["code"])
+        if len(code) != totp.DIGITS or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("Enter the 6-digit code from your authenticator app."))
+        return code

@@ -1,0 +1,81 @@
+"""Authentication data: TOTP devices, failed sign-ins and locks per username, and the cache table.
+
+Rows change only through :mod:`.services` (the cache through Django's cache API).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TOTPDevice(models.Model):
+    """A user's TOTP secret (sealed, see :mod:`.sealing`); usable once ``confirmed_at`` is set.
+
+    ``last_step`` is the time step of the last code accepted: a code of that step
+    or an earlier one is refused, so a code cannot be used twice.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device")
+    sealed_secret = models.TextField(_("secret (encrypted)"))
+    created_at = models.DateTimeField(_("created"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last time step used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user}"
+
+
+class SignInThrottle(models.Model):
+    """Per username (normalised, known or not): failures count from ``counted_from``; locked until ``locked_until``."""
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    counted_from = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in (wrong password, unknown username, wrong code) for a normalised username."""
+
+    username = models.CharField(_("username"), max_length=150)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        indexes = (
+            models.Index(fields=["username", "at"], name="access_auth_failure_user_at"),
+            models.Index(fields=["at"], name="access_auth_failure_at"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at}"
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (``CACHES``), shared by every process; used for rate limits.
+
+    Declared as a model, not made by ``createcachetable``, so that ``migrate``
+    creates it and test databases are cleaned of it like any other table. The
+    columns are the ones :class:`django.core.cache.backends.db.DatabaseCache` uses.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "diogel_cache"
+        verbose_name = _("cache entry")
+
+    def __str__(self) -> str:
+        return self.cache_key
