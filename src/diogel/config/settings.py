@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "diogel.cases",
     "diogel.access",
+    "diogel.access.auth",
     "diogel.audit",
     "diogel.caseload",
     "diogel.record",
@@ -57,9 +58,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "diogel.audit.context.RequestIdMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "diogel.access.auth.middleware.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "diogel.access.auth.middleware.SessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -121,10 +124,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in and sessions (diogel.access.auth; docs/security.md). A session ends after 30 minutes without a
+# request (the expiry moves on with every request) and 8 hours after sign-in however active it is.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 8
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in the form / hx-headers; no script reads the cookie
+SESSION_COOKIE_AGE = 60 * 30
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+DIOGEL_SESSION_ABSOLUTE_SECONDS = 60 * 60 * 8
+# Requests per client IP per window: (count, seconds). Counted in the database cache, shared by all processes.
+DIOGEL_RATE_LIMITS = {"sign_in": (10, 60), "api": (120, 60)}
+# How many reverse proxies in front of Diogel add to X-Forwarded-For (0: use the connection's address).
+DIOGEL_TRUSTED_PROXIES = int(os.environ.get("DIOGEL_TRUSTED_PROXIES", "0"))
+# Key that encrypts stored TOTP secrets (>= 32 characters); blank: a random key kept in var/totp.key.
+DIOGEL_TOTP_KEY = os.environ.get("DIOGEL_TOTP_KEY", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "diogel_cache",  # created by the access_auth migrations (model CacheEntry)
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

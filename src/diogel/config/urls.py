@@ -1,17 +1,16 @@
 """Every URL of Diogel. Each area owns its own ``urls.py``; this file only mounts them."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from diogel.api import api
+from diogel.caseload import views as caseload_views
 from diogel.web import views as web_views
 
 urlpatterns = [
-    path("", web_views.home, name="home"),
+    path("", caseload_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("diogel.access.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("caseload/", include("diogel.caseload.urls")),
     path("children/", include("diogel.record.urls")),

@@ -85,9 +85,9 @@ def data_years(tables: Mapping[str, pl.DataFrame]) -> list[int]:
             years = frame.select(pl.concat_list([fy(pl.col(c)) for c in dates]).explode().drop_nulls().unique())
             found.update(int(y) for y in years.to_series().to_list())
     for name, column in (("education_outcomes", "ACADEMIC_YEAR"), ("population", "YEAR")):
-        frame = tables.get(name)
-        if frame is not None and frame.height:
-            found.update(int(y) for y in frame.get_column(column).drop_nulls().unique().to_list())
+        numbered = tables.get(name)
+        if numbered is not None and numbered.height:
+            found.update(int(y) for y in numbered.get_column(column).drop_nulls().unique().to_list())
     return list(range(min(found), max(found) + 1)) if found else []
 
 
