@@ -57,7 +57,7 @@ VIEWPORTS: dict[str, dict[str, int]] = {
     "phone": {"width": 360, "height": 740},
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-TIMEOUT_MS = 5_000
+TIMEOUT_MS = 15_000  # generous: CI runs two workers on two cores
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 PASSWORD = "correct horse battery staple"  # the password of the `user` fixture
