@@ -2,7 +2,7 @@
 
 Each area of Diogel adds its own sub-commands through a ``register`` function
 (``diogel.dataset.cli``, ``diogel.synth.cli``, ``diogel.indicators.cli``,
-``diogel.web.cli``, ``diogel.audit.cli``, ``diogel.access.auth.cli``); this module only dispatches and turns errors into one
+``diogel.web.cli``, ``diogel.audit.cli``, ``diogel.access.auth.cli``, ``diogel.performance.cli``); this module only dispatches and turns errors into one
 plain line. Imports of heavy modules happen inside the handlers so that
 ``diogel --help`` stays fast.
 """
@@ -32,12 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     from diogel.audit import cli as audit_cli
     from diogel.dataset import cli as dataset_cli
     from diogel.indicators import cli as indicators_cli
+    from diogel.performance import cli as performance_cli
     from diogel.synth import cli as synth_cli
     from diogel.web import cli as web_cli
 
     parser = argparse.ArgumentParser(prog="diogel", description="Diogel: children's social services in Wales.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (synth_cli, dataset_cli, indicators_cli, web_cli, audit_cli, auth_cli):
+    for module in (synth_cli, dataset_cli, indicators_cli, performance_cli, web_cli, audit_cli, auth_cli):
         module.register(sub)
     return parser
 
