@@ -7,6 +7,7 @@ as the HTML pages, and are authenticated by the session (with CSRF for writes).
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -34,6 +35,11 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 @api.exception_handler(NotAllowedError)
 def _not_allowed(request: HttpRequest, exc: NotAllowedError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request is too large."}, status=413)
 
 
 @api.exception_handler(UserError)

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,10 +34,8 @@ def _pick(tabs: list[HomeTab], wanted: str | None) -> HomeTab | None:
 
 
 def _admin_url() -> str:
-    try:
-        return reverse("admin:index")
-    except NoReverseMatch:
-        return "/admin/"
+    """The LA administrator's pages: roles, agreements, involvements, seals (``diogel.accessui``)."""
+    return reverse("accessui:admin")
 
 
 def _form(card: Card, team: TeamView, data: Any = None) -> AllocationForm:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "diogel.record",
     "diogel.recording",
     "diogel.performance",
+    "diogel.accessui",
     "diogel.web",
 ]
 
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "diogel.accessui.context.unread_notifications",
             ],
         },
     },

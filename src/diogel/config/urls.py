@@ -16,6 +16,7 @@ urlpatterns = [
     path("children/", include("diogel.record.urls")),
     path("record/", include("diogel.recording.urls")),
     path("performance/", include("diogel.performance.urls")),
+    path("access/", include("diogel.accessui.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diogel import audit
-from diogel.access.errors import NotFound
+from diogel.access.errors import NotAllowedError, NotFound
 from diogel.access.models import IROAssignment, Membership, PartnerInvolvement
 from diogel.access.roles import Role
 from diogel.access.sections import ALL_SECTIONS, Section
@@ -572,6 +572,9 @@ def child_involved(actor: User, child_id: int | str) -> Involved:
 
 
 def _may_read_access_log(actor: User, child: m.Child) -> bool:
+    """The child's team managers and the LA's administrators; a sealed record only for its named users."""
+    if sealed_from(actor).filter(child_id=child.pk).exists():
+        return False
     memberships = active_memberships(actor)
     if any(mb.role == Role.LA_ADMIN and mb.la_id == child.la_id for mb in memberships):
         return True
@@ -581,7 +584,7 @@ def _may_read_access_log(actor: User, child: m.Child) -> bool:
     q = managed[0]
     for other in managed[1:]:
         q |= other
-    return m.Child.objects.filter(q, pk=child.pk).exclude(pk__in=sealed_from(actor).values("child_id")).exists()
+    return m.Child.objects.filter(q, pk=child.pk).exists()
 
 
 def _open_access_log(actor: User, child_id: int | str, *, event: AuditEvent, detail: dict[str, Any]) -> m.Child:
@@ -621,10 +624,13 @@ def own_draft(actor: User, child: m.Child) -> NoteDraft | None:
 
 
 def note_for_edit(actor: User, child_id: int | str, note_id: int | str) -> tuple[m.Child, CaseNote]:
+    """The note, for its author to edit: anyone else who can read the record is refused, as the save is."""
     child = get_child_for(actor, child_id, section=Section.CHRONOLOGY)
     note = CaseNote.objects.select_related("agency").filter(pk=_pk(note_id), child_id=child.pk).first()
     if note is None:
         raise NotFound()
+    if note.author_id != actor.pk:
+        raise NotAllowedError(_("Only the author of a note can change it."))
     return child, note
 
 

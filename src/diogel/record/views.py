@@ -250,14 +250,20 @@ def note_draft(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_draft_discard(request: HttpRequest, child_id: int) -> HttpResponse:
-    services.note_discard_draft(actor=request.user, child_id=child_id)
+    try:
+        services.note_discard_draft(actor=request.user, child_id=child_id)
+    except NotAllowedError as e:
+        raise PermissionDenied(str(e)) from None
     return redirect("record:note_new", child_id=child_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, child_id: int, note_id: int) -> HttpResponse:
-    child_obj, note = queries.note_for_edit(request.user, child_id, note_id)
+    try:
+        child_obj, note = queries.note_for_edit(request.user, child_id, note_id)
+    except NotAllowedError as e:
+        raise PermissionDenied(str(e)) from None
     context: dict[str, Any] = {"child": child_obj, "note": note, "tab": "chronology"}
     if request.method == "POST":
         form = NoteEditForm(request.POST)
