@@ -301,3 +301,26 @@ def test_malformed_frames_are_refused() -> None:
         db.import_dataset(extra)
     with pytest.raises(UserError, match="placements is not a table"):
         db.import_dataset(dict(data, placements=data["visits"]))
+
+
+def test_an_import_is_one_audit_entry_in_its_own_transaction() -> None:
+    from diogel.audit.events import AuditEvent
+    from diogel.audit.models import AuditEntry
+
+    data = typed_dataset()
+    summary = db.import_dataset(data, actor="system:test-import")
+    [entry] = AuditEntry.objects.filter(event=AuditEvent.DATASET_IMPORTED)
+    assert entry.actor_label == "system:test-import"
+    assert entry.detail["rows"] == summary.rows
+    assert entry.detail["las"] == sorted(data["children"].get_column("LA").unique().to_list())
+
+
+def test_a_refused_import_leaves_no_audit_entry() -> None:
+    from diogel.audit.models import AuditEntry
+
+    data = dict(typed_dataset())
+    db.import_dataset(data)
+    before = AuditEntry.objects.count()
+    with pytest.raises(UserError):
+        db.import_dataset(data)  # the same children again: refused, nothing stored
+    assert AuditEntry.objects.count() == before

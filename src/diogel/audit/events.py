@@ -30,6 +30,7 @@ class AuditEvent(IntEnum):
     RECORD_CREATED = 201
     RECORD_CHANGED = 202
     RECORD_DELETED = 203
+    DATASET_IMPORTED = 210
 
     # Data leaving the system
     EXPORT = 301
@@ -75,6 +76,7 @@ EVENT_LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.RECORD_CREATED: _("created a record"),
     AuditEvent.RECORD_CHANGED: _("changed a record"),
     AuditEvent.RECORD_DELETED: _("deleted a record"),
+    AuditEvent.DATASET_IMPORTED: _("imported a dataset"),
     AuditEvent.EXPORT: _("exported data"),
     AuditEvent.DOWNLOAD: _("downloaded a file"),
     AuditEvent.LOGIN: _("signed in"),

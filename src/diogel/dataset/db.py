@@ -28,6 +28,9 @@ import polars as pl
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
+from diogel import audit
+from diogel.audit.chain import SystemActor
+from diogel.audit.events import AuditEvent
 from diogel.cases import models as m
 from diogel.dataset import schema
 from diogel.dataset.schema import TABLE_ORDER, TABLES, ColumnType, Table
@@ -624,7 +627,8 @@ def _create_parents(name: str, frame: pl.DataFrame, la_ids: Mapping[str, int]) -
 def import_dataset(tables: Mapping[str, pl.DataFrame], *, actor: str = "system:import") -> ImportSummary:
     """Store a typed dataset as case records, all or nothing.
 
-    ``actor`` names who imported (for the audit trail that services will write).
+    ``actor`` names who imported; the import is one DATASET_IMPORTED entry of the audit trail, in the
+    same transaction. The database's planner statistics are refreshed afterwards (ANALYZE).
     Raises :class:`UserError`, storing nothing, when a table is malformed, when
     the dataset breaks a rule the database relies on (blank key, unknown code,
     end before start, unresolved reference, overlapping episodes …) or when it
@@ -651,6 +655,14 @@ def import_dataset(tables: Mapping[str, pl.DataFrame], *, actor: str = "system:i
                     summary.workers_created = created
                 resolved = _resolve(tmap, frame, la_ids)
                 summary.rows[name] = _insert(tmap.model, *_columns_and_rows(tmap, resolved))
+            audit.record(
+                actor=SystemActor(actor.removeprefix("system:")),
+                event=AuditEvent.DATASET_IMPORTED,
+                detail={"rows": summary.rows, "las": sorted(frames["children"].get_column("LA").unique().to_list())},
+            )
+        # The planner's statistics must know about a bulk load, or PostgreSQL guesses badly for every query after it.
+        with connections[router.db_for_write(m.Child)].cursor() as cursor:
+            cursor.execute("ANALYZE")
     except DatabaseError as exc:  # a rule the checks above missed: refuse in one line, store nothing
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"The database refused the dataset, so nothing was imported: {reason}") from exc
