@@ -1,5 +1,6 @@
-"""One access world per test module (tests/access/world.py plus an open case on every child), kept in an
-outer transaction that is rolled back when the module ends; each test runs in a savepoint inside it.
+"""One access world per test session (per xdist worker: tests/access/world.py plus an open case on every
+child), kept in an outer transaction that is rolled back when the session ends; each test runs in a
+savepoint inside it, so what one test writes is gone before the next, whatever its module.
 
 Clients are signed in with ``Client.force_login``: Diogel checks two-factor at the sign-in view only
 (``docs/security.md``, "Sessions made outside the sign-in view …"), so a forced session counts as a
@@ -18,11 +19,16 @@ from django.test import Client
 from django.utils import timezone
 
 from access.world import SYSTEM, World, build, d
+from diogel.access import services as access_services
 from diogel.access.auth import services as auth_services
+from diogel.access.models import Membership, Notification, PartnerInvolvement, SealedRecord
 from diogel.cases import models as m
+from diogel.cases.models import LocalAuthority
 from diogel.performance import queries as performance_queries
 from diogel.performance.services import resultset_refresh
 from diogel.record.models import CaseNote
+
+from .rules import NOTIFIED
 
 #: The children of the matrix (the kinds the issue names), and the roles (one user each, plus anonymous).
 KINDS = ("own", "other_team", "other_la", "sealed")
@@ -41,6 +47,11 @@ class SecurityWorld:
     ids: dict[str, dict[str, int]] = field(default_factory=dict)
     team_a1: int = 0
     team_b1: int = 0
+    #: LA code → pk (the access pages' ``la_id``).
+    la_ids: dict[str, int] = field(default_factory=dict)
+    #: Records of LA A the access pages act on: a break-glass grant awaiting review (and the notification
+    #: it sent), a membership, a partner involvement, a seal.
+    access_ids: dict[str, int] = field(default_factory=dict)
     clients: dict[str, Client] = field(default_factory=dict)
 
     def child(self, kind: str) -> m.Child:
@@ -94,14 +105,31 @@ def build_security_world() -> SecurityWorld:
         sw.ids[kind] = open_case(w.children[kind], w.users["sw"].pk)
     sw.team_a1 = m.Team.objects.get(la=w.la_a, name="A1").pk
     sw.team_b1 = m.Team.objects.get(la=w.la_b, name="B1").pk
+    sw.la_ids = dict(LocalAuthority.objects.values_list("code", "pk"))
+    # The IRO uses break-glass for child "team" (allocated to a colleague in team A1, outside the matrix's
+    # kinds): its review waits in the queue of A1's manager, who is notified.
+    grant = access_services.break_glass_request(
+        actor=w.users["iro"], child_id=w.children["team"].pk, reason="Police at the door", hours=24
+    )
+    notification = Notification.objects.get(grant=grant)
+    assert notification.recipient_id == w.users[NOTIFIED].pk
+    sw.access_ids = {
+        "grant_id": grant.pk,
+        "notification_id": notification.pk,
+        "membership_id": Membership.objects.get(user=w.users["sw"], la=w.la_a).pk,
+        "involvement_id": PartnerInvolvement.objects.get(child=w.children["own"], agency__kind="HEALTH").pk,
+        "seal_id": SealedRecord.objects.get(child=w.children["sealed"]).pk,
+        "agency": m.PartnerAgency.objects.get(kind="HEALTH").pk,  # for forged forms
+    }
     performance_queries.forget_current()
     resultset_refresh(actor=SYSTEM)  # figures, so that "allowed" performance pages are pages, not 404
     return sw
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sec(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[SecurityWorld]:
-    """The world, built once per module inside a transaction that is rolled back at the end."""
+    """The world, built once per worker inside a transaction that is rolled back at the end (building it
+    refreshes the performance figures: the slowest part of the suite when it was done for every module)."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -219,3 +219,56 @@ class PerfRegion(Rule):
 
     def expect(self, user: str, kind: str | None) -> str:
         return "ok" if user in ("board", "wg") else "404"
+
+
+# --- the access pages (accessui/queries.py, accessui/views.py) ----------------------------------------
+
+#: The roles each user of the world holds in an LA (all in LA A) through an active membership. Board
+#: members, WG analysts and inspectors hold roles in no LA; ``nobody`` holds none; ``revoked``'s is revoked.
+LA_ROLES_HELD: dict[str, frozenset[str]] = {
+    "sw": frozenset({Role.SOCIAL_WORKER}),
+    "manager": frozenset({Role.TEAM_MANAGER}),
+    "iro": frozenset({Role.IRO}),
+    "admin": frozenset({Role.LA_ADMIN}),
+    "partner": frozenset({Role.PARTNER}),
+    "partner_expired": frozenset({Role.PARTNER}),  # the membership is active; only the agreement expired
+    "perf": frozenset({Role.PERFORMANCE_OFFICER}),
+    "perf_granted": frozenset({Role.PERFORMANCE_OFFICER}),
+}
+#: The recipient of the world's one notification (the manager of the team of the child a grant opened).
+NOTIFIED = "manager"
+
+
+def la_roles(user: str) -> frozenset[str]:
+    return LA_ROLES_HELD.get(user, frozenset())
+
+
+@dataclass(frozen=True)
+class ForRoles(Rule):
+    """A page for holders of some roles in an LA (break-glass: SW, TM, IRO; reviews: TM); anyone else
+    signed in gets 403 with a sentence saying who it is for."""
+
+    roles: frozenset[str] = frozenset()
+
+    def expect(self, user: str, kind: str | None) -> str:
+        return "ok" if la_roles(user) & self.roles else "403"
+
+
+@dataclass(frozen=True)
+class Recipient(Rule):
+    """One notification: its recipient only; anyone else's is "not found"."""
+
+    def expect(self, user: str, kind: str | None) -> str:
+        return "ok" if user == NOTIFIED else "404"
+
+
+@dataclass(frozen=True)
+class LAAdmin(Rule):
+    """LA administration: an LA administrator (else 403), of that LA (another LA: 404)."""
+
+    over: str = "la"
+
+    def expect(self, user: str, kind: str | None) -> str:
+        if Role.LA_ADMIN not in la_roles(user):
+            return "403"
+        return "ok" if kind == "own_la" else "404"

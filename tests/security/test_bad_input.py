@@ -54,8 +54,9 @@ def test_forged_and_other_la_ids_are_refused(url: str, sec: SecurityWorld, db: N
         (b"occurred_on=2015-01-01&text=x", "text/plain"),
         (b"\xff\xfe\x00", "application/json"),
         (b'{"occurred_on": "not a date", "text": 12}', "application/json"),
+        (b'{"occurred_on": "2015-01-01", "text": "a\\u0000b"}', "application/json"),  # was a 500 on PostgreSQL
     ],
-    ids=["5MB", "nested", "malformed", "wrong-type", "binary", "wrong-fields"],
+    ids=["5MB", "nested", "malformed", "wrong-type", "binary", "wrong-fields", "nul"],
 )
 @pytest.mark.parametrize("target", ["notes", "visit"])
 def test_malformed_and_oversized_bodies(
@@ -107,3 +108,9 @@ def test_expired_session_goes_to_sign_in(sec: SecurityWorld, db: None, settings)
     Session.objects.filter(session_key=idle.cookies["sessionid"].value).update(expire_date=timezone.now())
     r = idle.get(f"/children/{own}/")
     assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+def test_nul_in_a_query_parameter_is_refused(sec: SecurityWorld, db: None) -> None:
+    """PostgreSQL's text cannot hold NUL: the search used to answer HTTP 500 there."""
+    r = sec.client("sw").get("/api/v1/children/", {"q": "a\x00b"})
+    assert r.status_code == 400 and r.json() == {"detail": "Text must not contain NUL characters."}

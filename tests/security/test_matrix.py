@@ -18,6 +18,8 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from access.world import d
+from diogel.access.roles import BREAK_GLASS_ROLES, Role
 from diogel.api import api as ninja_api
 from diogel.audit.events import AuditEvent
 from diogel.audit.models import AuditEntry
@@ -33,6 +35,8 @@ from .rules import (
     Allocate,
     ChildRead,
     Flow,
+    ForRoles,
+    LAAdmin,
     ManagedTeam,
     NoteWrite,
     PerfChildren,
@@ -40,6 +44,7 @@ from .rules import (
     PerfNational,
     PerfRegion,
     Public,
+    Recipient,
     Rule,
     SignedIn,
 )
@@ -52,6 +57,7 @@ POST = ("POST",)
 PAGES: dict[str, Rule] = {
     "home": SignedIn(),
     "healthz": Public(),
+    "ping": SignedIn(),
     "login": Public(methods=GP),
     "login-code": Public(methods=GP),
     "login-enrol": Public(methods=GP),
@@ -85,6 +91,21 @@ PAGES: dict[str, Rule] = {
     "performance:indicator_download": PerfLA(),
     "performance:children": PerfChildren(),
     "performance:children_download": PerfChildren(),
+    # The access pages (accessui): a page for another role is 403, another LA's or another person's record 404.
+    "accessui:break_glass": ForRoles(roles=BREAK_GLASS_ROLES, methods=GP),
+    "accessui:reviews": ForRoles(roles=frozenset({Role.TEAM_MANAGER})),
+    "accessui:review": ForRoles(roles=frozenset({Role.TEAM_MANAGER}), methods=POST),
+    "accessui:notifications": SignedIn(),
+    "accessui:notifications_read_all": SignedIn(methods=POST),
+    "accessui:notification": Recipient(),
+    "accessui:admin": ForRoles(roles=frozenset({Role.LA_ADMIN})),
+    "accessui:memberships": LAAdmin(methods=GP),
+    "accessui:membership_revoke": LAAdmin(methods=POST),
+    "accessui:agreements": LAAdmin(methods=GP),
+    "accessui:involvements": LAAdmin(methods=GP),
+    "accessui:involvement_end": LAAdmin(methods=POST),
+    "accessui:seals": LAAdmin(methods=GP),
+    "accessui:unseal": LAAdmin(methods=POST),
     # The API's own views: the document and its viewer are public; operations are classified in API.
     "api-v1:openapi-json": Public(),
     "api-v1:openapi-view": Public(),
@@ -196,6 +217,10 @@ def fill(sec: SecurityWorld, entry: str, params: list[str], kind: str | None) ->
             values[p] = sec.team_a1
         elif p == "la":
             values[p] = LA_CODES[kind or "own_la"]
+        elif p == "la_id":
+            values[p] = sec.la_ids[LA_CODES[kind or "own_la"]]
+        elif p in ("grant_id", "notification_id", "membership_id", "involvement_id", "seal_id"):
+            values[p] = sec.access_ids[p]  # records of LA A (under another LA's URL: that LA's "not found")
         elif p == "indicator":
             values[p] = INDICATOR
         elif p == "region":
@@ -205,6 +230,27 @@ def fill(sec: SecurityWorld, entry: str, params: list[str], kind: str | None) ->
         else:
             pytest.fail(f"{entry}: no value for the path parameter {p!r}: teach fill() in test_matrix.py")
     return values
+
+
+def forged(sec: SecurityWorld, name: str, kind: str | None) -> dict[str, Any]:
+    """A POST body the page would accept from someone allowed, so a missing check shows as a write."""
+    child = sec.child(kind if kind in KINDS else "own")
+    body: dict[str, Any] = {"child": child.pk, "text": "forged", "version": "99"}
+    w, la_a = sec.world, sec.la_ids[LA_CODES["own_la"]]
+    on = "2015-01-01"
+    body |= {
+        "accessui:break_glass": {"la": la_a, "child_ref": "other_team", "reason": "forged", "hours": "24"},
+        "accessui:review": {"decision": "not_justified", "note": "forged"},
+        "accessui:memberships": {"user": w.users["revoked"].pk, "role": Role.SOCIAL_WORKER, "team": "", "agency": ""},
+        "accessui:agreements": {
+            "agency_kind": "POLICE", "purpose": "forged", "sections": ["health"], "starts_on": on,
+            "expires_on": "2099-01-01", "signed_for_la_by": "x", "signed_for_agency_by": "y",
+        },
+        "accessui:involvements": {"child_ref": "team", "agency": sec.access_ids["agency"], "started_on": on, "reason": "forged"},
+        "accessui:involvement_end": {"ended_on": d(0).isoformat()},
+        "accessui:seals": {"child_ref": "own", "reason": "OTHER", "named_users": [], "note": "forged"},
+    }.get(name, {})  # fmt: skip
+    return body
 
 
 def url_of(route: str, values: dict[str, Any]) -> str:
@@ -358,7 +404,7 @@ def test_page(name: str, sec: SecurityWorld, client_for: Any) -> None:
                     problems.append(check(client.get(url), get_expected, url=url, who=who, api=False, area=area))
             if "POST" in rule.methods and not rule.public and expected != "ok":
                 counts = writes()
-                r = client.post(url, {"child": sec.child(kind or "own").pk, "text": "forged", "version": "99"})
+                r = client.post(url, forged(sec, name, kind))
                 post_expected = expected
                 if who == ANONYMOUS and name == "record:note_draft":
                     post_expected = "ok"  # autosave answers 200 "you have been signed out, not saved" (HTMX)

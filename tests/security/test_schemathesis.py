@@ -6,10 +6,14 @@ no role: every answer is a refusal (401/403/404), a validation error (400/422) o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -21,7 +25,30 @@ EXAMPLES = settings(
 )
 
 
+@contextmanager
+def _connections_kept() -> Iterator[None]:
+    """Keep the database connection across requests, as Django's test ``Client`` does.
+
+    The WSGI handler sends ``request_started`` / ``request_finished``, whose ``close_old_connections``
+    closes a connection that is not in autocommit mode. Inside the module's outer transaction it never is:
+    on SQLite's in-memory database closing is a no-op, but on PostgreSQL the connection (and the world
+    built in it) was dropped at the first request, and every later request failed with HTTP 500.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _run(sec: SecurityWorld, who: str, check: Any) -> list[str]:
+    with _connections_kept():
+        return _run_all(sec, who, check)
+
+
+def _run_all(sec: SecurityWorld, who: str, check: Any) -> list[str]:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     cookies = {"sessionid": sec.client(who).cookies["sessionid"].value}
     problems: list[str] = []

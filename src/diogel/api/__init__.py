@@ -9,11 +9,49 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import django_auth
+from ninja.types import DictStrAny
 
 from diogel.access.errors import NotAllowedError, NotFound
 from diogel.errors import UserError
+
+NUL_REFUSED = "Text must not contain NUL characters."
+
+
+def _has_nul(data: object) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+class NoNulParser(Parser):
+    """JSON bodies and query parameters with a NUL character are refused (400): PostgreSQL's text columns
+    cannot hold one (it was an HTTP 500 on search and note writes), and no field of the API needs one."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise HttpError(400, NUL_REFUSED)
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> DictStrAny:
+        if any(_has_nul([key, *values]) for key, values in data.lists()):
+            raise HttpError(400, NUL_REFUSED)
+        return super().parse_querydict(data, list_fields, request)
+
 
 api = NinjaAPI(
     title="Diogel API",
@@ -23,6 +61,7 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api-v1",
     docs_url="/docs",
+    parser=NoNulParser(),
 )
 
 

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "diogel.access.auth.middleware.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "diogel.web.security.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "diogel.access.auth.middleware.SessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -42,3 +42,18 @@ class SecurityHeadersMiddleware:
             # Pages about children must not be kept by shared computers' caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse (400) a query string or form with a NUL character: no field needs one, and PostgreSQL's text
+    columns cannot hold one (it would otherwise be a server error deep in a query). JSON API bodies are
+    checked by the API's own parser (``diogel.api``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for data in (request.GET, request.POST if request.method == "POST" else None):
+            if data is not None and any("\x00" in k or any("\x00" in v for v in vs) for k, vs in data.lists()):
+                return HttpResponseBadRequest("Text must not contain NUL characters.", content_type="text/plain")
+        return self.get_response(request)
