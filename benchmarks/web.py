@@ -128,7 +128,7 @@ def _event_estimates() -> dict[int, int]:
     for rel in Child._meta.related_objects:
         if not rel.one_to_many or rel.field.name != "child" or rel.related_model._meta.app_label != "cases":
             continue
-        rows = rel.related_model.objects.filter(child__isnull=False).values("child").annotate(n=Count("pk"))
+        rows = rel.related_model._default_manager.filter(child__isnull=False).values("child").annotate(n=Count("pk"))
         for row in rows.iterator():
             counts[row["child"]] = counts.get(row["child"], 0) + row["n"]
     return counts
@@ -221,12 +221,12 @@ def prepare(scale: float, users: int) -> Setup:
     print(
         f"benchmark child {allocation.child_id} ({allocation.child.child_ref}, {worker.la.code}): "
         f"{events} chronology events; social worker {SW} = worker {worker.worker_ref} ({caseload} children "
-        f"allocated now), team manager {TM} of team {worker.team.name!r}",
+        f"allocated now), team manager {TM} of team {worker.team.name if worker.team else None!r}",
         flush=True,
     )
     if note:
         print("NOTE:", note, flush=True)
-    setup = Setup(allocation.child_id, events, note, team_id=worker.team_id, caseload=caseload)
+    setup = Setup(allocation.child_id, events, note, team_id=worker.team_id or 0, caseload=caseload)
     setup.sw_cookies = [_session_cookie(sw_user) for _ in range(users)]
     setup.tm_cookies = [_session_cookie(tm_user) for _ in range(users)]
     return setup

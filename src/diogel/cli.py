@@ -20,11 +20,14 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def django_setup() -> None:
-    """Configure Django for commands that use the database."""
+    """Configure Django for commands that use the database, speaking ``DIOGEL_LANGUAGE`` (``en`` or ``cy``;
+    English by default) whatever language was active before."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diogel.config.settings")
     import django
+    from django.utils import translation
 
     django.setup()
+    translation.activate(os.environ.get("DIOGEL_LANGUAGE", "en"))
 
 
 def build_parser() -> argparse.ArgumentParser:

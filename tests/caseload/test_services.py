@@ -210,3 +210,29 @@ def test_manager_of_another_la_cannot_allocate(world: World, managers_see_unallo
     access_services.membership_grant(actor=SYSTEM, user=user, role=Role.TEAM_MANAGER, la=world.la_b, team=team_b)
     with pytest.raises(NotFound):
         allocation_assign(world.children["unallocated"], worker("SW1", world), actor=user)
+
+
+def test_team_view_pages_the_unallocated_children(
+    world: World, managers_see_unallocated: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diogel.caseload import queries
+
+    monkeypatch.setattr(queries, "UNALLOCATED_PAGE", 2)
+    team = Team.objects.get(name="A1")
+    first = queries.team_view(world.users["manager"], team.pk)
+    assert (first.unallocated_total, first.page, first.pages, first.previous_page, first.next_page) == (
+        3,
+        1,
+        2,
+        None,
+        2,
+    )
+    assert len(first.unallocated) == 2
+    second = queries.team_view(world.users["manager"], team.pk, "2")
+    assert (second.page, second.previous_page, second.next_page, len(second.unallocated)) == (2, 1, None, 1)
+    shown = [c.ref for c in (*first.unallocated, *second.unallocated)]
+    assert sorted(shown) == ["awaiting", "ended", "unallocated"]
+    # Oldest open case first: "unallocated" and "ended" were referred on 1 March 2012, "awaiting" two days ago.
+    assert shown[-1] == "awaiting"
+    assert queries.team_view(world.users["manager"], team.pk, "99").page == 2  # past the end: the last page
+    assert queries.team_view(world.users["manager"], team.pk, "nonsense").page == 1

@@ -126,10 +126,10 @@ def build_security_world() -> SecurityWorld:
     return sw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sec(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[SecurityWorld]:
-    """The world, built once per worker inside a transaction that is rolled back at the end (building it
-    refreshes the performance figures: the slowest part of the suite when it was done for every module)."""
+    """The world, built once per module inside a transaction that is rolled back when the module ends, so that
+    other test modules running later on the same worker start from empty tables."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         atomic = transaction.atomic()
         atomic.__enter__()

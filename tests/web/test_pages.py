@@ -14,6 +14,16 @@ def test_healthz_needs_no_session() -> None:
 
 
 @pytest.mark.django_db
+def test_ping_is_a_trivial_signed_in_page() -> None:
+    client = Client()
+    assert client.get("/ping").status_code == 302
+    client.force_login(get_user_model().objects.create_user("pinger"))
+    response = client.get("/ping")
+    assert response.status_code == 200
+    assert "Signed in as pinger" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_home_requires_sign_in() -> None:
     response = Client().get("/")
     assert response.status_code == 302
@@ -44,3 +54,15 @@ def test_wrong_password_gives_one_plain_message() -> None:
         page = client.post("/accounts/login/", {"username": username, "password": "wrong"}).content.decode()
         # The same words whether or not the account exists: no user enumeration.
         assert "The username or password is not right." in page
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_or_form_is_a_plain_400() -> None:
+    get_user_model().objects.create_user("someone", password="a long enough password")
+    client = Client()
+    assert client.get("/children/", {"q": "Meg\x00an"}).status_code in (302, 400)  # anonymous: sign-in first
+    client.force_login(get_user_model().objects.get(username="someone"))
+    response = client.get("/children/", {"q": "Meg\x00an"})
+    assert response.status_code == 400
+    assert response.content == b"Text must not contain NUL characters."
+    assert client.get("/children/", {"q": "Megan"}).status_code == 200

@@ -2,7 +2,7 @@
 
 - ``GET /`` — the signed-in worker's caseload (the children allocated to them), overdue first;
 - ``GET /reviews`` — an IRO's review schedule;
-- ``GET /team/{team_id}`` — a team manager's team: load per worker, children, unallocated children;
+- ``GET /team/{team_id}?page=`` — a team manager's team: load per worker, children, one page of unallocated children;
 - ``POST /allocations`` — allocate a child (no ``allocation``) or reassign it (``allocation`` and
   ``version`` of the current allocation, for optimistic locking).
 
@@ -94,7 +94,11 @@ class TeamOut(Schema):
     name: str
     workers: list[LoadOut]
     children: list[CardOut]
+    #: One page of the unallocated children (oldest open case first), ``unallocated_total`` in all.
     unallocated: list[CardOut]
+    unallocated_total: int
+    page: int
+    pages: int
 
 
 class AllocationIn(Schema):
@@ -134,8 +138,8 @@ def reviews(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/team/{team_id}", response=TeamOut, summary="A team's load and unallocated children (team manager)")
-def team(request: HttpRequest, team_id: int) -> dict[str, Any]:
-    view = queries.team_view(request.user, team_id)
+def team(request: HttpRequest, team_id: int, page: int = 1) -> dict[str, Any]:
+    view = queries.team_view(request.user, team_id, page)
     return {
         "today": today(),
         "id": view.team_id,
@@ -151,6 +155,9 @@ def team(request: HttpRequest, team_id: int) -> dict[str, Any]:
         ],
         "children": [c.as_json() for c in view.cards],
         "unallocated": [c.as_json() for c in view.unallocated],
+        "unallocated_total": view.unallocated_total,
+        "page": view.page,
+        "pages": view.pages,
     }
 
 

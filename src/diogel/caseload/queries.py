@@ -28,7 +28,8 @@ from datetime import date, timedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,7 @@ from diogel.access.visibility import (
     visible_children,
 )
 from diogel.audit.events import AuditEvent
-from diogel.cases.models import Allocation, Child, Team, Worker
+from diogel.cases.models import Allocation, Child, Episode, Referral, Registration, Team, Worker
 from diogel.dataset.schema import SHORT_BREAK_LEGAL_STATUS
 from diogel.timescales.due import DueItem, Status, due_items, outstanding
 from diogel.timescales.from_models import child_records, today
@@ -56,6 +57,8 @@ User = AbstractBaseUser | AnonymousUser
 
 #: The IRO's schedule looks this far ahead.
 IRO_HORIZON = timedelta(weeks=8)
+#: Unallocated children shown per page of the team view (oldest open case first).
+UNALLOCATED_PAGE = 25
 #: Rules an IRO (or conference chair) holds: initial conference, CP reviews, looked-after reviews.
 IRO_RULES = frozenset({4, 7, 8, 15, 16, 17})
 
@@ -236,6 +239,18 @@ class TeamView:
     cards: tuple[Card, ...]
     unallocated: tuple[Card, ...]
     choices: tuple[WorkerChoice, ...] = field(default=())
+    #: Every unallocated child the manager may see (``unallocated`` is one page of them).
+    unallocated_total: int = 0
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
 
 
 @dataclass(frozen=True)
@@ -412,12 +427,46 @@ def worker_choices(la_id: int) -> tuple[WorkerChoice, ...]:
     return tuple(WorkerChoice(w.pk, str(w), w.team.name if w.team else "") for w in workers)
 
 
-def team_view(actor: User, team_id: int | str) -> TeamView:
+def _case_opened(on: date) -> Coalesce:
+    """When the child's oldest case open on ``on`` opened (referral, period of care or registration)."""
+
+    def first(model: type, field_name: str, end: str) -> Coalesce:
+        rows = (
+            model._default_manager.filter(child_id=OuterRef("pk"), **{f"{field_name}__lte": on})  # type: ignore[attr-defined]
+            .filter(Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
+            .order_by()
+            .values("child_id")
+            .annotate(first=Min(field_name))
+            .values("first")
+        )
+        return Coalesce(Subquery(rows, output_field=DateField()), Value(date.max), output_field=DateField())
+
+    return Coalesce(
+        Least(
+            first(Referral, "referral_date", "closure_date"),
+            first(Episode, "decom", "dec"),
+            first(Registration, "start_date", "end_date"),
+        ),
+        Value(date.max),
+        output_field=DateField(),
+    )
+
+
+def _page_number(page: int | str | None) -> int:
+    try:
+        return max(1, int(page or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def team_view(actor: User, team_id: int | str, page: int | str | None = 1) -> TeamView:
     """The team ``team_id`` as its manager sees it (:class:`NotFound` for anyone else).
 
     Load per worker counts the children the manager may see (a sealed record the
     manager is not named on is counted nowhere); "unallocated" lists the children
-    of the team's LA that the manager may see and that have no current allocation.
+    of the team's LA that the manager may see and that have no current allocation,
+    :data:`UNALLOCATED_PAGE` at a time (page ``page``, oldest open case first; a page
+    past the end gives the last page), with their total in ``unallocated_total``.
     """
     team = managed_team(actor, team_id)
     on = today()
@@ -428,10 +477,20 @@ def team_view(actor: User, team_id: int | str) -> TeamView:
         a.child_id: a
         for a in current.filter(worker__team_id=team.pk, child__in=visible).select_related("worker").order_by("pk")
     }
-    unallocated_ids = list(visible.exclude(pk__in=current.values("child_id")).values_list("pk", flat=True))
+    waiting = visible.exclude(pk__in=current.values("child_id"))
+    total = waiting.count()
+    pages = max(1, -(-total // UNALLOCATED_PAGE))
+    number = min(_page_number(page), pages)
+    start = (number - 1) * UNALLOCATED_PAGE
+    unallocated_ids = list(
+        waiting.annotate(opened=_case_opened(on))
+        .order_by("opened", "pk")
+        .values_list("pk", flat=True)[start : start + UNALLOCATED_PAGE]
+    )
     every = _cards(Child.objects.filter(pk__in=[*allocations, *unallocated_ids]), on, allocations=allocations)
     cards = [c for c in every if c.child_id in allocations]
-    unallocated = [c for c in every if c.child_id not in allocations]
+    by_id = {c.child_id: c for c in every if c.child_id not in allocations}
+    unallocated = [by_id[pk] for pk in unallocated_ids if pk in by_id]
     loads = []
     for w in workers:
         theirs = [c for c in cards if c.worker_id == w.pk]
@@ -453,6 +512,9 @@ def team_view(actor: User, team_id: int | str) -> TeamView:
         cards=tuple(cards),
         unallocated=tuple(unallocated),
         choices=worker_choices(team.la_id),
+        unallocated_total=total,
+        page=number,
+        pages=pages,
     )
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,10 +49,23 @@ def _form(card: Card, team: TeamView, data: Any = None) -> AllocationForm:
     return AllocationForm(data, initial=initial, choices=team.choices, auto_id=f"id_c{card.child_id}_%s")
 
 
+def _worker_options(team: TeamView) -> str:
+    """The ``<option>``s of the worker select, rendered once for every card's form (the LA's workers)."""
+    return (
+        str(_form(Card(0, "", "", None, None, "", False, False, (), ""), team)["worker"])
+        .split(">", 1)[1]
+        .rsplit("</select>", 1)[0]
+    )
+
+
 def _team_context(
-    request: HttpRequest, team_id: int, failed: AllocationForm | None = None, failed_child: int | None = None
+    request: HttpRequest,
+    team_id: int,
+    failed: AllocationForm | None = None,
+    failed_child: int | None = None,
+    page: Any = None,
 ) -> dict[str, Any]:
-    team = queries.team_view(_user(request), team_id)
+    team = queries.team_view(_user(request), team_id, page)
 
     def rows(cards: tuple[Card, ...]) -> list[tuple[Card, AllocationForm]]:
         return [(c, failed if failed is not None and c.child_id == failed_child else _form(c, team)) for c in cards]
@@ -60,6 +74,8 @@ def _team_context(
         "team": team,
         "unallocated_rows": rows(team.unallocated),
         "allocated_rows": rows(team.cards),
+        "worker_options": mark_safe(_worker_options(team)),  # Django's own escaped widget output
+        "team_url": f"{reverse('caseload:home')}?tab={Tab.TEAM}-{team.team_id}",
         "failed": failed,
     }
 
@@ -76,7 +92,7 @@ def _panel(request: HttpRequest, tab: HomeTab | None) -> dict[str, Any]:
             "due_soon": sum(c.due_soon for c in cards),
         }
     if tab.key == Tab.TEAM and tab.team_id is not None:
-        return _team_context(request, tab.team_id)
+        return _team_context(request, tab.team_id, page=request.GET.get("page"))
     if tab.key == Tab.IRO:
         return {"entries": queries.iro_schedule(user), "horizon_weeks": queries.IRO_HORIZON.days // 7}
     if tab.key == Tab.PARTNER:
@@ -97,6 +113,8 @@ def home(request: HttpRequest) -> HttpResponse:
     tabs = queries.home_tabs(_user(request))
     selected = _pick(tabs, request.GET.get("tab"))
     context = {"tabs": tabs, "selected": selected, "today": today(), **_panel(request, selected)}
+    if request.htmx and selected is not None and selected.key == Tab.TEAM:  # type: ignore[attr-defined]
+        return render(request, "caseload/_team.html", context)  # another page of the unallocated children
     return render(request, "caseload/home.html", context)
 
 
@@ -135,9 +153,10 @@ def allocate(request: HttpRequest, team_id: int) -> HttpResponse:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("The allocation has been saved."))
                 return redirect(f"{reverse('caseload:home')}?tab={Tab.TEAM}-{team.pk}")
-            return render(request, "caseload/_team.html", {**_team_context(request, team.pk), "saved": True})
+            context = _team_context(request, team.pk, page=request.POST.get("page"))
+            return render(request, "caseload/_team.html", {**context, "saved": True})
     failed_child = int(child_id) if child_id.isdigit() else None
-    context = _team_context(request, team.pk, failed=form, failed_child=failed_child)
+    context = _team_context(request, team.pk, failed=form, failed_child=failed_child, page=request.POST.get("page"))
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "caseload/_team.html", context)
     tabs = queries.home_tabs(user)

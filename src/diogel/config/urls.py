@@ -10,6 +10,7 @@ from diogel.web import views as web_views
 urlpatterns = [
     path("", caseload_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("ping", web_views.ping, name="ping"),
     path("accounts/", include("diogel.access.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("caseload/", include("diogel.caseload.urls")),

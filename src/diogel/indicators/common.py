@@ -117,28 +117,73 @@ class Context:
     def years_frame(self) -> pl.LazyFrame:
         return pl.LazyFrame({YEAR: list(self.years)}, schema={YEAR: pl.Int32})
 
+    @cached_property
+    def span(self) -> tuple[dt.date, dt.date]:
+        """1 April of the first year asked for and the snapshot of the last one (1 April 1 – 31 March 2 if none)."""
+        first, last = (min(self.years), max(self.years)) if self.years else (1, 1)
+        return dt.date(first, 4, 1), dt.date(last + 1, 3, 31)
+
+    def dated_in_span(self, date: pl.Expr) -> pl.Expr:
+        """``date`` falls in :attr:`span`: a cheap filter on a raw table before ``YEAR`` is computed."""
+        return date.is_between(*self.span, closed="both").fill_null(False)
+
+    def open_in_span(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+        """A record open from ``start`` to ``end`` (blank: still open) may be open during :attr:`span`.
+
+        ``start ≤ last snapshot`` and (``end`` blank or ``end > first 1 April``): a cheap
+        pre-filter, true of every row that :func:`looked_after_on` a snapshot,
+        :func:`overlaps_year` or is open on a date of a year asked for.
+        """
+        first, last = self.span
+        return (start <= last).fill_null(False) & (end.is_null() | (end > first))
+
     def only_years(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """Keep the rows whose ``YEAR`` is one of the years asked for."""
         return frame.filter(pl.col(YEAR).is_in(list(self.years)))
 
-    def per_year(self, frame: pl.LazyFrame) -> pl.LazyFrame:
-        """``frame`` repeated once per year asked for, with a ``YEAR`` column."""
-        return frame.join(self.years_frame, how="cross")
+    def per_year(self, frame: pl.LazyFrame, open_from: str | None = None, open_to: str | None = None) -> pl.LazyFrame:
+        """``frame`` repeated once per year asked for, with a ``YEAR`` column.
+
+        With ``open_from`` and ``open_to`` (the columns a record is open between, a blank
+        ``open_to`` meaning still open), a row is repeated only for the years asked for in which
+        it can be open: from the year of ``open_from`` to the year of the day before
+        ``open_to`` (none when ``open_from`` is blank). Every year at whose snapshot the
+        row is open, or that it overlaps (:func:`looked_after_on`, :func:`overlaps_year`),
+        is among them; the caller's filter still decides.
+        """
+        if open_from is None or open_to is None or not self.years:
+            return frame.join(self.years_frame, how="cross")
+        first, last = min(self.years), max(self.years)
+        lo = pl.max_horizontal(fy(pl.col(open_from)), pl.lit(first, dtype=pl.Int32))
+        day_before_end = pl.col(open_to) - pl.duration(days=1)
+        hi = pl.min_horizontal(fy(day_before_end).fill_null(last), pl.lit(last, dtype=pl.Int32))
+        return self.only_years(
+            frame.filter(self.open_in_span(pl.col(open_from), pl.col(open_to)))  # cheap, before the years
+            .with_columns(_LO=lo, _HI=hi)
+            .filter(pl.col("_LO") <= pl.col("_HI"))
+            .with_columns(pl.int_ranges("_LO", pl.col("_HI") + 1, dtype=pl.Int32).alias(YEAR))
+            .explode(YEAR)
+            .drop("_LO", "_HI")
+        )
 
     @cached_property
     def episodes(self) -> pl.DataFrame:
-        """Episodes without short breaks (LS V3/V4) or a blank DECOM, in (LA, CHILD, DECOM) order."""
+        """Episodes without short breaks (LS V3/V4) or a blank DECOM, in (LA, CHILD, DECOM) order.
+
+        Only the columns the measures read: LA, CHILD, DECOM, DEC, RNE, PLACE, PL_POST.
+        """
         return (
             self.t("episodes")
             .filter(~pl.col("LS").is_in(sorted(SHORT_BREAK_LEGAL_STATUS)).fill_null(False))
             .filter(pl.col("DECOM").is_not_null())
-            .sort([LA, CHILD, "DECOM"])
+            .select(LA, CHILD, "DECOM", "DEC", "RNE", "PLACE", "PL_POST")
+            .sort([LA, CHILD, "DECOM"], maintain_order=True)
             .collect()
         )
 
     @cached_property
     def periods(self) -> pl.DataFrame:
-        """Periods of care: LA, CHILD, PERIOD (number within the child), PERIOD_START, PERIOD_END (null if open).
+        """Periods of care: LA, CHILD, PERIOD (a number, unique over all children), PERIOD_START, PERIOD_END (null if open).
 
         A period starts at an episode with RNE ``S``; each later episode that starts
         on the DEC of the one before (and is not itself RNE ``S``) continues it. Any
@@ -147,21 +192,23 @@ class Context:
         """
         # Episodes are sorted by (LA, CHILD, DECOM): comparing with the row before (no window
         # over string keys) marks the first episode of each chain; a running sum numbers chains.
+        # A chain's end is the DEC of its last row (the row before the next chain's first row).
         same_child = (pl.col(LA) == pl.col(LA).shift(1)) & (pl.col(CHILD) == pl.col(CHILD).shift(1))
         continues = same_child & (pl.col("RNE") != "S") & (pl.col("DECOM") == pl.col("DEC").shift(1))
+        row = pl.int_range(pl.len())
+        last_row_of_chain = pl.when(pl.col("_FIRST").shift(-1).fill_null(True)).then(row).backward_fill()
         return (
             self.episodes.lazy()
-            .with_columns(_SEG=(~continues.fill_null(False)).cast(pl.Int32).cum_sum())
-            .group_by("_SEG")
-            .agg(
-                pl.col(LA).first(),
-                pl.col(CHILD).first(),
-                _FIRST_RNE=pl.col("RNE").first(),
-                PERIOD_START=pl.col("DECOM").first(),
-                PERIOD_END=pl.col("DEC").last(),
+            .with_columns(_FIRST=~continues.fill_null(False))
+            .with_columns(_SEG=pl.col("_FIRST").cast(pl.Int32).cum_sum(), _END=pl.col("DEC").gather(last_row_of_chain))
+            .filter(pl.col("_FIRST") & (pl.col("RNE") == "S"))
+            .select(
+                LA,
+                CHILD,
+                pl.col("_SEG").alias("PERIOD"),
+                pl.col("DECOM").alias("PERIOD_START"),
+                pl.col("_END").alias("PERIOD_END"),
             )
-            .filter(pl.col("_FIRST_RNE") == "S")
-            .select(LA, CHILD, pl.col("_SEG").alias("PERIOD"), "PERIOD_START", "PERIOD_END")
             .collect()
         )
 
@@ -169,7 +216,7 @@ class Context:
     def looked_after(self) -> pl.DataFrame:
         """(LA, CHILD, YEAR) for each child looked after at the snapshot of each year asked for."""
         return (
-            self.per_year(self.episodes.lazy().select(LA, CHILD, "DECOM", "DEC"))
+            self.per_year(self.episodes.lazy().select(LA, CHILD, "DECOM", "DEC"), "DECOM", "DEC")
             .filter(looked_after_on(snapshot()))
             .select(LA, CHILD, YEAR)
             .unique()
@@ -181,7 +228,9 @@ class Context:
         """(LA, CHILD, YEAR) for each child with a registration open at the snapshot of each year."""
         start, end = pl.col("START_DATE"), pl.col("END_DATE")
         return (
-            self.per_year(self.t("cp_registrations").select(LA, CHILD, "START_DATE", "END_DATE"))
+            self.per_year(
+                self.t("cp_registrations").select(LA, CHILD, "START_DATE", "END_DATE"), "START_DATE", "END_DATE"
+            )
             .filter((start <= snapshot()).fill_null(False) & (end.is_null() | (end > snapshot())))
             .select(LA, CHILD, YEAR)
             .unique()
@@ -197,28 +246,32 @@ class Context:
         temp = pl.col("PLACE").is_in(sorted(TEMPORARY_PLACEMENT)).fill_null(False)
         group = [LA, CHILD, YEAR]
         eps = (
-            self.per_year(self.episodes.lazy().select(LA, CHILD, "DECOM", "DEC", "RNE", "PLACE", "PL_POST"))
+            self.per_year(self.episodes.lazy(), "DECOM", "DEC")
             .filter(overlaps_year(pl.col("DECOM"), pl.col("DEC")))
-            .sort([*group, "DECOM"])
+            .sort([*group, "DECOM"], maintain_order=True)
             .with_columns(_TEMP=temp)
         )
-        # For each episode: the last non-temporary episode before it (found by its index, so that
-        # a blank PLACE or PL_POST of that episode is compared as blank),
-        # whether the episode just before it was temporary, and whether it is the first non-temporary one.
+        # The rows are in (LA, CHILD, YEAR, DECOM) order; a group (a child's episodes in one year) is
+        # compared row by row with no window over string keys: _NEW marks its first row, _FIRST is
+        # that row's position. For each episode: the last non-temporary episode before it in the
+        # group (_KEPT, by position, so that a blank PLACE or PL_POST of that episode is compared as
+        # blank), whether the episode just before it was temporary, and whether it is the first
+        # non-temporary one (_RANK = 1).
+        row = pl.int_range(pl.len())
+        new_group = (row == 0) | pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1)) for c in group)
+        eps = eps.with_columns(_NEW=new_group).with_columns(_FIRST=pl.when(pl.col("_NEW")).then(row).forward_fill())
+        kept = ~pl.col("_TEMP")
+        kept_so_far = kept.cast(pl.Int32).cum_sum()
+        last_kept = pl.when(kept).then(row).when(pl.col("_NEW")).then(-1).forward_fill()  # -1: none yet
         eps = eps.with_columns(
-            _PREV_TEMP=pl.col("_TEMP").shift(1).over(group).fill_null(False),
-            _RANK=(~pl.col("_TEMP")).cast(pl.Int32).cum_sum().over(group),
-            _IDX=pl.int_range(pl.len()).over(group),
+            _PREV_TEMP=pl.when(~pl.col("_NEW")).then(pl.col("_TEMP").shift(1)).fill_null(False),
+            _RANK=kept_so_far - pl.when(pl.col("_NEW")).then(kept_so_far - kept.cast(pl.Int32)).forward_fill(),
+            _KEPT=pl.when(~pl.col("_NEW")).then(last_kept.shift(1)),
         )
-        kept_idx = pl.when(~pl.col("_TEMP")).then(pl.col("_IDX")).forward_fill().shift(1).over(group)
-        eps = eps.with_columns(_KEPT_IDX=kept_idx)
-        last_kept = eps.select(
-            *group,
-            pl.col("_IDX").alias("_KEPT_IDX"),
-            pl.col("PLACE").alias("_LAST_PLACE"),
-            pl.col("PL_POST").alias("_LAST_POST"),
+        kept_row = pl.when(pl.col("_KEPT") >= 0).then(pl.col("_KEPT"))
+        eps = eps.with_columns(
+            _LAST_PLACE=pl.col("PLACE").gather(kept_row), _LAST_POST=pl.col("PL_POST").gather(kept_row)
         )
-        eps = eps.join(last_kept, on=[*group, "_KEPT_IDX"], how="left", nulls_equal=False)
         differs = pl.col("PLACE").ne_missing(pl.col("_LAST_PLACE")) | pl.col("PL_POST").ne_missing(pl.col("_LAST_POST"))
         counts = (
             pl.when(pl.col("_TEMP"))
@@ -232,7 +285,8 @@ class Context:
         if self.explain:
             label = pl.concat_str(pl.col("DECOM").dt.to_string("%Y-%m-%d"), pl.lit(" "), pl.col("PLACE").fill_null("?"))
             aggs.append(label.filter(pl.col("_COUNTS")).str.join("; ").alias("COUNTED"))
-        return eps.group_by(group).agg(aggs).collect()
+        firsts = [pl.col(c).first() for c in group]
+        return eps.group_by("_FIRST").agg(*firsts, *aggs).drop("_FIRST").collect()
 
 
 def looked_after_on(d: pl.Expr) -> pl.Expr:
@@ -280,16 +334,21 @@ def reviews_due(
     def is_open(d: pl.Expr) -> pl.Expr:
         return (start <= d).fill_null(False) & (end.is_null() | (end > d))
 
-    c = containers.with_columns(_FIRST_DUE=first_due)
+    # _C numbers the containers (one number per value of ``key``): the reviews are sorted by
+    # (_C, REVIEW_DATE) and compared with the row before and after, with no window over string keys.
+    c = containers.with_columns(_FIRST_DUE=first_due, _C=pl.struct(key).rank("dense"))
+    same_before = (pl.col("_C") == pl.col("_C").shift(1)).fill_null(False)
+    same_after = (pl.col("_C") == pl.col("_C").shift(-1)).fill_null(False)
+    row = pl.int_range(pl.len())
     held = (
         reviews.filter(pl.col("REVIEW_DATE").is_not_null())
         .join(c, on=key, how="inner")
         .filter(is_open(pl.col("REVIEW_DATE")))
-        .sort([*key, "REVIEW_DATE"])
+        .sort(["_C", "REVIEW_DATE"])
         .with_columns(
-            _K=pl.int_range(1, pl.len() + 1).over(key),
-            _PREV=pl.col("REVIEW_DATE").shift(1).over(key),
-            _NEXT=pl.col("REVIEW_DATE").shift(-1).over(key),
+            _K=row - pl.when(~same_before).then(row).forward_fill() + 1,
+            _PREV=pl.when(same_before).then(pl.col("REVIEW_DATE").shift(1)),
+            _NEXT=pl.when(same_after).then(pl.col("REVIEW_DATE").shift(-1)),
         )
     )
     held = held.with_columns(
@@ -305,8 +364,8 @@ def reviews_due(
         pl.lit(None, dtype=pl.Date).alias("LATER"),
     )
     # Every due date: the first one (next review = the first held), and one after each review held.
-    first_review = held.filter(pl.col("_K") == 1).select(*key, pl.col("REVIEW_DATE").alias("_NEXT"))
-    due_first = c.join(first_review, on=key, how="left").with_columns(DUE=pl.col("_FIRST_DUE"))
+    first_review = held.filter(pl.col("_K") == 1).select("_C", pl.col("REVIEW_DATE").alias("_NEXT"))
+    due_first = c.join(first_review, on="_C", how="left").with_columns(DUE=pl.col("_FIRST_DUE"))
     due_later = held.with_columns(DUE=next_due(pl.col("REVIEW_DATE"), pl.col("_K")))
     dues = pl.concat([due_first.select(_due_cols(key)), due_later.select(_due_cols(key))], how="vertical")
     missed = (
@@ -407,6 +466,8 @@ def table_units(
     def units(ctx: Context) -> pl.LazyFrame:
         assert year_expr is not None
         frame = ctx.t(table)
+        if date is not None:
+            frame = frame.filter(ctx.dated_in_span(pl.col(date)))
         if where is not None:
             frame = frame.filter(where.fill_null(False))
         frame = ctx.only_years(frame.with_columns(year_expr.cast(pl.Int32).alias(YEAR)))

@@ -34,8 +34,8 @@ from diogel.access.sections import ALL_SECTIONS, Section
 from diogel.access.visibility import (
     active_memberships,
     get_child_for,
+    open_child_for,
     sealed_from,
-    sections_for,
     team_manager_rule,
     visible_children,
 )
@@ -121,11 +121,14 @@ def open_child(actor: User, child_id: int | str, *, view: str = "record") -> tup
     """The child and the sections ``actor`` may see of it, the look audited (against the first visible
     section of :data:`OVERVIEW_ORDER`); :class:`NotFound` when the child is missing or not visible."""
     pk = _pk(child_id)
-    candidate = visible_children(actor).filter(pk=pk).first()
-    sections = sections_for(actor, candidate) if candidate is not None else frozenset()
-    section = next((s for s in OVERVIEW_ORDER if s in sections), Section.CHRONOLOGY)
-    child = get_child_for(actor, pk, section=section)
-    return child, sections
+    return open_child_for(
+        actor, pk, lambda sections: next((s for s in OVERVIEW_ORDER if s in sections), Section.CHRONOLOGY)
+    )
+
+
+def _chronology(sections: frozenset[str]) -> str:
+    """For :func:`open_child_for`: the pages that need the chronology section, whatever else is visible."""
+    return Section.CHRONOLOGY
 
 
 # --- the header and sections ----------------------------------------------------------------------
@@ -445,8 +448,7 @@ def child_chronology(
     actor: User, child_id: int | str, filters: chron.Filters
 ) -> tuple[m.Child, frozenset[str], chron.Chronology]:
     """The timeline of the sections ``actor`` may see (the chronology section itself is required)."""
-    child = get_child_for(actor, child_id, section=Section.CHRONOLOGY)
-    sections = sections_for(actor, child)
+    child, sections = open_child_for(actor, child_id, _chronology)
     return child, sections, chron.build(child, sections, filters)
 
 
@@ -637,8 +639,8 @@ def note_for_edit(actor: User, child_id: int | str, note_id: int | str) -> tuple
 def note_context(actor: User, child_id: int | str) -> tuple[m.Child, bool, NoteDraft | None]:
     """For the note form: the child (chronology section, the look audited), whether ``actor`` may write
     notes on it, and their draft."""
-    child = get_child_for(actor, child_id, section=Section.CHRONOLOGY)
-    return child, can_write_notes(actor, child, sections_for(actor, child)), own_draft(actor, child)
+    child, sections = open_child_for(actor, child_id, _chronology)
+    return child, can_write_notes(actor, child, sections), own_draft(actor, child)
 
 
 def child_notes(actor: User, child_id: int | str) -> tuple[m.Child, list[CaseNote]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -44,6 +44,9 @@ class SecurityHeadersMiddleware:
         return response
 
 
+NUL_REFUSED = "Text must not contain NUL characters."
+
+
 class RejectNulMiddleware:
     """Refuse (400) a query string or form with a NUL character: no field needs one, and PostgreSQL's text
     columns cannot hold one (it would otherwise be a server error deep in a query). JSON API bodies are
@@ -55,5 +58,7 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for data in (request.GET, request.POST if request.method == "POST" else None):
             if data is not None and any("\x00" in k or any("\x00" in v for v in vs) for k, vs in data.lists()):
-                return HttpResponseBadRequest("Text must not contain NUL characters.", content_type="text/plain")
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": NUL_REFUSED}, status=400)
+                return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain")
         return self.get_response(request)

@@ -26,12 +26,17 @@ _G = Group.CHILD_PROTECTION
 
 def _cp_review_units(ctx: Context) -> pl.LazyFrame:
     """*Reviews due* per registration: first 3 months after START_DATE, then 6 months after each review."""
-    containers = ctx.t("cp_registrations").select(
-        LA,
-        CHILD,
-        "REGISTRATION_ID",
-        pl.col("START_DATE").alias("OPEN_START"),
-        pl.col("END_DATE").alias("OPEN_END"),
+    # Only registrations open at some time in the years asked for can have a review held or due in them.
+    containers = (
+        ctx.t("cp_registrations")
+        .filter(ctx.open_in_span(pl.col("START_DATE"), pl.col("END_DATE")))
+        .select(
+            LA,
+            CHILD,
+            "REGISTRATION_ID",
+            pl.col("START_DATE").alias("OPEN_START"),
+            pl.col("END_DATE").alias("OPEN_END"),
+        )
     )
     reviews = ctx.t("cp_reviews").select(LA, "REGISTRATION_ID", "REVIEW_DATE")
     units = reviews_due(

@@ -24,25 +24,28 @@ def _cp(ctx: Context) -> pl.LazyFrame:
 
 
 def _cin(ctx: Context) -> pl.LazyFrame:
-    """Children looked after, registered, or with an open IA/S47 referral at the snapshot."""
+    """Children looked after, registered, or with an open IA/S47 referral at the snapshot (built once)."""
+    return ctx.memo("children in need", _children_in_need)
+
+
+def _children_in_need(ctx: Context) -> pl.LazyFrame:
     close = pl.col("CLOSURE_DATE")
     referred = (
         ctx.per_year(
-            ctx.t("referrals")
-            .filter(pl.col("DECISION").is_in(["IA", "S47"]).fill_null(False))
-            .select(LA, CHILD, "REFERRAL_DATE", "CLOSURE_DATE")
+            ctx.t("referrals").select(LA, CHILD, "DECISION", "REFERRAL_DATE", "CLOSURE_DATE"),
+            "REFERRAL_DATE",
+            "CLOSURE_DATE",
         )
         .filter((pl.col("REFERRAL_DATE") <= snapshot()).fill_null(False) & (close.is_null() | (close > snapshot())))
+        .filter(pl.col("DECISION").is_in(["IA", "S47"]).fill_null(False))
         .select(_KEY)
         .unique()
         .with_columns(WHY=pl.lit("open referral (IA or S47)"))
     )
-    return (
-        pl.concat([_lac(ctx).select(*_KEY, "WHY"), _cp(ctx).select(*_KEY, "WHY"), referred], how="vertical")
-        .group_by(_KEY)
-        .agg(pl.col("WHY").unique().sort().str.join(", "))
-        .with_columns(NUM=pl.lit(True))
-    )
+    found = pl.concat([_lac(ctx).select(*_KEY, "WHY"), _cp(ctx).select(*_KEY, "WHY"), referred], how="vertical")
+    if not ctx.explain:  # the number needs only the children, not why each is in need
+        return found.select(_KEY).unique().with_columns(NUM=pl.lit(True))
+    return found.group_by(_KEY).agg(pl.col("WHY").unique().sort().str.join(", ")).with_columns(NUM=pl.lit(True))
 
 
 def _child_label(r: Row) -> str:

@@ -43,7 +43,9 @@ def _at_snapshot(ctx: Context) -> pl.LazyFrame:
 
 def _care_plan_units(ctx: Context) -> pl.LazyFrame:
     starts = ctx.only_years(
-        ctx.episodes.lazy().filter(pl.col("RNE") == "S").with_columns(fy(pl.col("DECOM")).alias(YEAR))
+        ctx.episodes.lazy()
+        .filter(ctx.dated_in_span(pl.col("DECOM")) & (pl.col("RNE") == "S"))
+        .with_columns(fy(pl.col("DECOM")).alias(YEAR))
     ).select(LA, CHILD, YEAR, "DECOM")
     plans = (
         ctx.t("care_plans")
@@ -91,7 +93,7 @@ def _placements_reason(r: Row) -> str:
 def _school_change_units(ctx: Context) -> pl.LazyFrame:
     changes = ctx.only_years(
         ctx.t("school_changes")
-        .filter(pl.col("TRANSITIONAL") == "N")
+        .filter(ctx.dated_in_span(pl.col("CHANGE_DATE")) & (pl.col("TRANSITIONAL") == "N"))
         .with_columns(fy(pl.col("CHANGE_DATE")).alias(YEAR))
         .select(*CHILD_KEY, YEAR, "CHANGE_DATE")
     )
@@ -111,7 +113,8 @@ def _school_change_units(ctx: Context) -> pl.LazyFrame:
 
 def _lac_review_units(ctx: Context) -> pl.LazyFrame:
     """*Reviews due* per period of care: 20th working day, then 3 months, then 6 months."""
-    periods = ctx.periods.lazy()
+    # Only periods open at some time in the years asked for can have a review held or due in them.
+    periods = ctx.periods.lazy().filter(ctx.open_in_span(pl.col("PERIOD_START"), pl.col("PERIOD_END")))
     containers = periods.select(
         LA, CHILD, "PERIOD", pl.col("PERIOD_START").alias("OPEN_START"), pl.col("PERIOD_END").alias("OPEN_END")
     )
@@ -119,11 +122,12 @@ def _lac_review_units(ctx: Context) -> pl.LazyFrame:
         ctx.t("lac_reviews")
         .select(*CHILD_KEY, "REVIEW_DATE")
         .join(periods.select(*CHILD_KEY, "PERIOD"), on=CHILD_KEY, how="inner")
+        .select("PERIOD", "REVIEW_DATE")
     )
     units = reviews_due(
         containers,
         reviews,
-        key=[LA, CHILD, "PERIOD"],
+        key=["PERIOD"],  # PERIOD tells every period of every child apart
         first_due=fast_nth_working_day_after(pl.col("OPEN_START"), 20),
         next_due=lambda held, k: pl.when(k == 1).then(add_months_expr(held, 3)).otherwise(add_months_expr(held, 6)),
     )
@@ -136,6 +140,7 @@ def _lac_review_units(ctx: Context) -> pl.LazyFrame:
 def _visit_units(ctx: Context) -> pl.LazyFrame:
     visits = (
         ctx.t("visits")
+        .filter(ctx.dated_in_span(pl.col("VISIT_DATE")))
         .filter(pl.col("TYPE") == "LAC")
         .with_columns(fy(pl.col("VISIT_DATE")).alias(YEAR))
         .filter(pl.col("VISIT_DATE") >= snapshot().dt.offset_by("-41d"))
@@ -147,7 +152,9 @@ def _visit_units(ctx: Context) -> pl.LazyFrame:
 
 def _sw_units(ctx: Context) -> pl.LazyFrame:
     sw = (
-        ctx.per_year(ctx.t("social_worker_episodes").select(*CHILD_KEY, "SW_ID", "SW_DECOM", "SW_DEC"))
+        ctx.per_year(
+            ctx.t("social_worker_episodes").select(*CHILD_KEY, "SW_ID", "SW_DECOM", "SW_DEC"), "SW_DECOM", "SW_DEC"
+        )
         .filter(overlaps_year(pl.col("SW_DECOM"), pl.col("SW_DEC")))
         .group_by(_KEY)
         .agg(WORKERS=pl.col("SW_ID").drop_nulls().n_unique(), SW_IDS=pl.col("SW_ID").drop_nulls().unique().sort())

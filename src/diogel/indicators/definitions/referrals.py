@@ -37,7 +37,9 @@ def _initial_with_referral(ctx: Context) -> pl.LazyFrame:
     """(LA, ASSESSMENT_ID, REFERRAL_DATE) of every INITIAL assessment completed in the years asked for."""
     refs = ctx.t("referrals").select(LA, "REFERRAL_ID", "REFERRAL_DATE")
     wanted = ctx.only_years(
-        ctx.t("assessments").filter(_INITIAL).with_columns(fy(pl.col("COMPLETED_DATE")).alias("YEAR"))
+        ctx.t("assessments")
+        .filter(ctx.dated_in_span(pl.col("COMPLETED_DATE")) & _INITIAL)
+        .with_columns(fy(pl.col("COMPLETED_DATE")).alias("YEAR"))
     )
     return (
         wanted.select(LA, "ASSESSMENT_ID", "REFERRAL_ID")
@@ -60,11 +62,14 @@ def _rereferral_units(ctx: Context) -> pl.LazyFrame:
     same_child = (pl.col(LA) == pl.col(LA).shift(1)) & (pl.col("CHILD") == pl.col("CHILD").shift(1))
     tie = same_child & (date == date.shift(1))
     previous = pl.when(tie).then(None).when(same_child).then(date.shift(1)).otherwise(pl.lit(_NONE)).forward_fill()
+    # Referrals after the last snapshot asked for are no one's PREVIOUS: they are left out before sorting.
     frame = (
         ctx.t("referrals")
-        .filter(date.is_not_null())
+        .filter(date.is_not_null() & (date <= ctx.span[1]))
         .sort([*CHILD_KEY, "REFERRAL_DATE"])
-        .with_columns(PREVIOUS=previous.replace(_NONE, None), YEAR=fy(date))
+        .with_columns(PREVIOUS=previous)
+        .filter(ctx.dated_in_span(date))
+        .with_columns(PREVIOUS=pl.col("PREVIOUS").replace(_NONE, None), YEAR=fy(date))
     )
     return (
         ctx.only_years(frame)
