@@ -8,6 +8,8 @@ may not touch answers 404, whether or not it exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -223,6 +225,19 @@ def _not_an_admin(request: HttpRequest) -> HttpResponse:
     )
 
 
+def la_admin_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The LA administration pages: refused, with a sentence, to anyone who administers no LA. (Which LA is
+    checked by the queries: another LA's page is "not found".)"""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not queries.administered_las(_user(request)):
+            return _not_an_admin(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _admin_context(request: HttpRequest, la_id: int, section: str) -> dict[str, Any]:
     la = queries.administered_la(_user(request), la_id)  # NotFound unless the actor administers it
     return {"la": la, "la_name": la_name(la), "section": section}
@@ -249,10 +264,9 @@ def _membership_form(request: HttpRequest, la_id: int, data: Any = None) -> Memb
 
 @login_required
 @GET_POST
+@la_admin_only
 def memberships(request: HttpRequest, la_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     context = _admin_context(request, la_id, "memberships")
     form = _membership_form(request, la_id, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -285,10 +299,9 @@ def memberships(request: HttpRequest, la_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@la_admin_only
 def membership_revoke(request: HttpRequest, la_id: int, membership_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     m = queries.la_membership(user, la_id, membership_id)
     try:
         access.membership_revoke(actor=user, membership=m)
@@ -305,10 +318,9 @@ def membership_revoke(request: HttpRequest, la_id: int, membership_id: int) -> H
 
 @login_required
 @GET_POST
+@la_admin_only
 def agreements(request: HttpRequest, la_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     context = _admin_context(request, la_id, "agreements")
     form = AgreementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -361,10 +373,9 @@ def _involvements_page(
 
 @login_required
 @GET_POST
+@la_admin_only
 def involvements(request: HttpRequest, la_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     if request.method != "POST":
         return _involvements_page(request, la_id)
     agencies = queries.la_agencies(user, la_id)
@@ -397,10 +408,9 @@ def involvements(request: HttpRequest, la_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@la_admin_only
 def involvement_end(request: HttpRequest, la_id: int, involvement_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     inv = queries.la_involvement(user, la_id, involvement_id)
     form = _end_form(inv.pk, request.POST)
     if form.is_valid():
@@ -418,10 +428,9 @@ def involvement_end(request: HttpRequest, la_id: int, involvement_id: int) -> Ht
 
 @login_required
 @GET_POST
+@la_admin_only
 def seals(request: HttpRequest, la_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     context = _admin_context(request, la_id, "seals")
     people = queries.la_users(user, la_id)
     form = SealForm(request.POST if request.method == "POST" else None, users=[(u.pk, _person(u)) for u in people])
@@ -450,10 +459,9 @@ def seals(request: HttpRequest, la_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@la_admin_only
 def unseal(request: HttpRequest, la_id: int, seal_id: int) -> HttpResponse:
     user = _user(request)
-    if not queries.administered_las(user):
-        return _not_an_admin(request)
     seal = queries.la_seal(user, la_id, seal_id)
     access.record_unseal(actor=user, child=seal.child)
     messages.success(request, _("The record of child %(child)s is no longer sealed.") % {"child": seal.child.child_ref})
