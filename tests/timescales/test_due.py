@@ -296,14 +296,15 @@ def test_rule_10_care_plan_before_the_first_placement() -> None:
     assert summary(of(later, D(2016, 5, 1), 10)) == [(D(2016, 4, 11), D(2016, 4, 25), Status.DONE, D(2016, 4, 22))]
 
 
-def test_rules_11_12_have_no_data_yet() -> None:
+def test_rules_11_12_overdue_when_nothing_is_recorded() -> None:
     # Placement Mon 2009-01-05: health assessment 14 WD -> Fri 23 Jan; GP 10 WD -> Mon 19 Jan.
+    # (Recorded assessments and registrations: tests/timescales/test_care_duties.py.)
     child = ChildRecord(id=1, episodes=(period(D(2009, 1, 5)),))
     [health] = of(child, D(2009, 3, 1), 11)
     [gp] = of(child, D(2009, 3, 1), 12)
-    assert (health.due, health.status, health.about) == (D(2009, 1, 23), Status.NO_DATA, About("placement", 70))
-    assert (gp.due, gp.status) == (D(2009, 1, 19), Status.NO_DATA)
-    assert not health.is_breach and outstanding([health, gp]) == []
+    assert (health.due, health.status, health.about) == (D(2009, 1, 23), Status.OVERDUE, About("placement", 70))
+    assert (gp.due, gp.status) == (D(2009, 1, 19), Status.OVERDUE)
+    assert health.is_breach and outstanding([health, gp]) == [health, gp]  # R rules before 2016
 
 
 def test_rules_13_14_visits_restart_with_each_placement() -> None:
@@ -373,11 +374,12 @@ def test_rules_15_to_17_reviews_restart_with_a_new_period_of_care() -> None:
         (17, 73, D(2009, 9, 28), D(2010, 3, 28), Status.DUE_SOON, None),  # 7 days before
     ]
     assert [i.sequence for i in items] == [1, 1, 2, 3]
-    # IRO (18) due with the first review, permanence plan (19) with the second: no data recorded yet.
-    iro = [(i.about.id, i.due, i.status) for i in due_items(child, D(2010, 3, 21)) if i.rule.number == 18]
+    # IRO (18) due with the first review, permanence plan (19) with the second: nothing recorded, so overdue
+    # (period 1's IRO item stays, ended; its permanence plan fell due on 2 May, after the period ended).
+    iro = [(i.about.id, i.due, i.status, i.ended_on) for i in due_items(child, D(2010, 3, 21)) if i.rule.number == 18]
     perm = [(i.about.id, i.due, i.status) for i in due_items(child, D(2010, 3, 21)) if i.rule.number == 19]
-    assert iro == [(70, D(2009, 2, 2), Status.NO_DATA), (73, D(2009, 6, 29), Status.NO_DATA)]
-    assert perm == [(73, D(2009, 9, 26), Status.NO_DATA)]  # period 1 ended (2 March) before 2 May
+    assert iro == [(70, D(2009, 2, 2), Status.OVERDUE, D(2009, 3, 2)), (73, D(2009, 6, 29), Status.OVERDUE, None)]
+    assert perm == [(73, D(2009, 9, 26), Status.OVERDUE)]  # period 1 ended (2 March) before 2 May
 
 
 # ----------------------------------------------------------- rules 20 to 22
@@ -389,7 +391,7 @@ def test_rule_20_eligibility_at_16() -> None:
     early = ChildRecord(id=1, date_of_birth=D(1993, 5, 10), episodes=(period(D(2009, 1, 5)),))
     assert eligible_from(early, D(2009, 6, 1)) == D(2009, 5, 10)
     [item] = of(early, D(2009, 6, 1), 20)
-    assert (item.due, item.status) == (D(2009, 8, 10), Status.NO_DATA)
+    assert (item.due, item.status) == (D(2009, 8, 10), Status.DUE)
     # Looked after from 1 April 2009: 40 days by the birthday; the 91st day is 30 June (30 + 31 + 30).
     late = ChildRecord(id=1, date_of_birth=D(1993, 5, 10), episodes=(period(D(2009, 4, 1)),))
     assert eligible_from(late, D(2009, 7, 1)) == D(2009, 6, 30)

@@ -44,7 +44,7 @@ from .models import (
 )
 from .roles import BREAK_GLASS_ROLES, LA_ROLES, Role
 from .sections import ALL_SECTIONS
-from .visibility import active_memberships, visible_children
+from .visibility import active_memberships, team_manager_rule, visible_children
 
 Actor = AbstractBaseUser | AnonymousUser | SystemActor
 BREAK_GLASS_HOURS = 24
@@ -427,13 +427,30 @@ def break_glass_review(
 
 @transaction.atomic
 def iro_assign(*, actor: Actor, user: AbstractBaseUser, child: Child, started_on: date | None = None) -> IROAssignment:
-    """Make ``user`` the IRO chairing ``child``'s reviews (an open assignment is returned unchanged)."""
+    """Make ``user`` the IRO chairing ``child``'s reviews (an open assignment is returned unchanged).
+
+    An LA administrator of the child's LA, or a team manager who covers the child (timescale rule 18)."""
     locked = Child.objects.select_for_update().filter(pk=child.pk).first()
-    if locked is None or not _is_la_admin(actor, locked.la_id):
+    manages = (
+        locked is not None
+        and not isinstance(actor, SystemActor)
+        and any(
+            Child.objects.filter(team_manager_rule(m, today()), pk=locked.pk).exists()
+            for m in active_memberships(actor)
+            if m.role == Role.TEAM_MANAGER
+        )
+    )
+    if locked is None or not (_is_la_admin(actor, locked.la_id) or manages):
         raise NotFound()
     existing = IROAssignment.objects.filter(user_id=user.pk, child=locked, ended_on__isnull=True).first()
     if existing is not None:
         return existing
     a = IROAssignment.objects.create(user_id=user.pk, child=locked, started_on=started_on or today())
-    audit.record(actor=actor, event=AuditEvent.ROLE_GRANTED, obj=a, after={"iro": user.pk, "started_on": a.started_on})
+    audit.record(
+        actor=actor,
+        event=AuditEvent.ROLE_GRANTED,
+        obj=a,
+        child=locked,
+        after={"iro": user.pk, "started_on": a.started_on},
+    )
     return a

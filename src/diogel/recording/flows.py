@@ -19,6 +19,7 @@ from diogel.cases.models import Child
 from . import forms as f
 from . import queries
 from .services._common import CASEWORK, REVIEWING
+from .services.iro import ALLOCATING
 
 TargetGetter = Callable[[Child, int | None], Model | None]
 
@@ -105,6 +106,16 @@ FLOWS: dict[str, Flow] = {
              CASEWORK, f.EpisodeEndForm, "care-end/", _open_episode, NOT_LOOKED_AFTER),
         Flow("care_plan", _("Record the care plan"), _("Care plan recorded."), Section.LOOKED_AFTER, CASEWORK,
              f.CarePlanForm, "care-plan/"),
+        Flow("health_assessment", _("Record a health assessment"), _("Health assessment recorded."),
+             Section.HEALTH, CASEWORK, f.HealthAssessmentForm, "health-assessment/"),
+        Flow("gp_registration", _("Record the GP registration"), _("GP registration recorded."), Section.HEALTH,
+             CASEWORK, f.GPRegistrationForm, "gp-registration/"),
+        Flow("permanence_plan", _("Record the permanence plan"), _("Permanence plan recorded."),
+             Section.LOOKED_AFTER, CASEWORK, f.PermanencePlanForm, "permanence-plan/"),
+        Flow("iro_allocation", _("Allocate an independent reviewing officer"), _("IRO allocated."),
+             Section.LOOKED_AFTER, ALLOCATING, f.IROAllocationForm, "iro/"),
+        Flow("pathway_assessment", _("Record the pathway assessment"), _("Pathway assessment recorded."),
+             Section.LEAVING_CARE, CASEWORK, f.PathwayAssessmentForm, "pathway-assessment/"),
         Flow("pathway_plan", _("Record a pathway plan or its review"), _("Pathway plan recorded."),
              Section.LEAVING_CARE, CASEWORK, f.PathwayPlanForm, "pathway-plan/"),
         Flow("lac_review", _("Record a looked-after review"), _("Looked-after review recorded."),
@@ -126,7 +137,9 @@ GROUPS: list[tuple[Promise, list[str]]] = [
     (_("Child protection"), ["strategy_discussion", "conference", "registration", "core_group", "cp_review",
                              "deregistration"]),
     (_("Looked after"), ["care_start", "placement_change", "legal_status_change", "episode_end", "care_plan",
-                         "lac_review"]),
-    (_("Visits, education and leaving care"), ["visit", "school_change", "pathway_plan", "care_leaver_contact"]),
+                         "iro_allocation", "lac_review", "permanence_plan"]),
+    (_("Health"), ["health_assessment", "gp_registration"]),
+    (_("Visits, education and leaving care"), ["visit", "school_change", "pathway_assessment", "pathway_plan",
+                                               "care_leaver_contact"]),
     (_("The child's voice"), ["wellbeing"]),
 ]  # fmt: skip

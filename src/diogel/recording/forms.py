@@ -16,13 +16,16 @@ from django.db.models import Model
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from diogel.cases.models import Child
+from diogel.cases.models import Child, PermanencePlan
 from diogel.clock import today
 from diogel.dataset import schema
 
 from . import labels, queries, services
 from .services._common import Actor
+from .services.health import PRACTICE_LENGTH, placements_of
+from .services.iro import current_iro, iros_of, name_of
 from .services.leaving_care import ACCOMMODATION_TYPES
+from .services.plans import SUMMARY_LENGTH
 from .services.visits import default_visit_type
 from .services.voice import QUESTIONS
 
@@ -88,6 +91,17 @@ class RecordingForm(forms.Form):
             out["version"] = self.target.version  # type: ignore[attr-defined]
         return out
 
+    def target_words(self) -> dict[str, str]:
+        """The codes of the record edited, in the user's language, for ``_target.html``."""
+        t = self.target
+        return {
+            "source": _source(getattr(t, "source", "")),
+            "assessment_type": str(
+                labels.ASSESSMENT_TYPE.get(getattr(t, "assessment_type", ""), getattr(t, "assessment_type", ""))
+            ),
+            "category": str(labels.CP_CATEGORY.get(getattr(t, "category", ""), getattr(t, "category", ""))),
+        }
+
     def save(self, *, actor: Actor) -> Model:
         raise NotImplementedError
 
@@ -148,7 +162,7 @@ class AssessmentStartForm(RecordingForm):
 
     def prepare(self) -> None:
         self.fields["referral"].choices = [  # type: ignore[attr-defined]
-            (r.pk, _("Received %(date)s (%(source)s)") % {"date": _d(r.referral_date), "source": r.source or "-"})
+            (r.pk, _("Received %(date)s (%(source)s)") % {"date": _d(r.referral_date), "source": _source(r.source)})
             for r in queries.referrals_for_assessment(self.child)
         ]
 
@@ -190,7 +204,7 @@ class StrategyDiscussionForm(RecordingForm):
 
     def prepare(self) -> None:
         self.fields["referral"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
-            (r.pk, _("Received %(date)s (%(source)s)") % {"date": _d(r.referral_date), "source": r.source or "-"})
+            (r.pk, _("Received %(date)s (%(source)s)") % {"date": _d(r.referral_date), "source": _source(r.source)})
             for r in queries.referrals_of(self.child)
         ]
 
@@ -373,6 +387,78 @@ class PathwayPlanForm(CarePlanForm):
     plan_type: ClassVar[str] = "PATHWAY_PLAN"
 
 
+class PermanencePlanForm(RecordingForm):
+    recorded_on = _date(_("Date the plan was agreed"))
+    outcome = _radio(_("The plan"), labels.choices(PermanencePlan.Outcome.values, labels.PERMANENCE))
+    summary = forms.CharField(
+        label=_("The plan in brief"),
+        required=False,
+        max_length=SUMMARY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you choose “other”."),
+    )
+
+    def save(self, *, actor: Actor) -> Model:
+        return services.permanence_plan_record(self.child, actor=actor, **self.cleaned_data)
+
+
+class IROAllocationForm(RecordingForm):
+    iro = forms.TypedChoiceField(label=_("Independent reviewing officer"), coerce=int, empty_value=None, choices=[])
+    started_on = _date(_("Allocated from"))
+
+    def prepare(self) -> None:
+        field = self.fields["iro"]
+        field.choices = [("", _("Choose…")), *((u.pk, name_of(u)) for u in iros_of(self.child))]  # type: ignore[attr-defined]
+        current = current_iro(self.child)
+        if current is not None:
+            field.help_text = _("Now: %(name)s, since %(date)s. Choosing someone else ends that allocation.") % {
+                "name": name_of(current.user),
+                "date": _d(current.started_on),
+            }
+
+    def save(self, *, actor: Actor) -> Model:
+        return services.iro_allocate(self.child, actor=actor, **self.cleaned_data)
+
+
+class HealthAssessmentForm(RecordingForm):
+    assessed_on = _date(_("Date of the health assessment"))
+    episode = forms.TypedChoiceField(
+        label=_("Placement it was for"), coerce=int, empty_value=None, required=False, choices=[]
+    )
+
+    def prepare(self) -> None:
+        options: list[tuple[Any, Any]] = [("", _("The placement the child was in on that date"))]
+        for first, start, end in reversed(placements_of(self.child)):
+            if end is None:
+                text = _("Placement from %(start)s (%(place)s)") % {"start": _d(start), "place": first.placement}
+            else:
+                text = _("Placement from %(start)s to %(end)s (%(place)s)") % {
+                    "start": _d(start),
+                    "end": _d(end),
+                    "place": first.placement,
+                }
+            options.append((first.id, text))
+        self.fields["episode"].choices = options  # type: ignore[attr-defined]
+
+    def save(self, *, actor: Actor) -> Model:
+        return services.health_assessment_record(self.child, actor=actor, **self.cleaned_data)
+
+
+class GPRegistrationForm(RecordingForm):
+    registered_on = _date(_("Date the child was registered with the GP"))
+    practice = forms.CharField(label=_("GP practice (if known)"), required=False, max_length=PRACTICE_LENGTH)
+
+    def save(self, *, actor: Actor) -> Model:
+        return services.gp_registration_record(self.child, actor=actor, **self.cleaned_data)
+
+
+class PathwayAssessmentForm(RecordingForm):
+    completed_on = _date(_("Date the pathway assessment was completed"))
+
+    def save(self, *, actor: Actor) -> Model:
+        return services.pathway_assessment_record(self.child, actor=actor, **self.cleaned_data)
+
+
 class LACReviewForm(RecordingForm):
     review_date = _date(_("Date of the review"))
     participation = _radio(_("How the child took part"), labels.coded(schema.REVIEW_CODE, labels.PARTICIPATION))
@@ -453,6 +539,11 @@ class WellbeingForm(RecordingForm):
 
 def _d(value: date | None) -> str:
     return date_format(value, "DATE_FORMAT") if value else "-"
+
+
+def _source(code: str) -> str:
+    """A referral's source in the user's language (the code itself if it has no words)."""
+    return str(labels.SOURCE.get(code, code)) if code else "-"
 
 
 def form_data(form: forms.Form, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -146,6 +146,17 @@ QUESTION = {
     "RESPECT": _("I have been treated with respect"),
 }
 ANSWER = {"YES": _("Yes"), "SOMETIMES": _("Sometimes"), "NO": _("No")}
+#: The permanence plan in brief (``PermanencePlan.Outcome``), in the order a worker weighs them.
+PERMANENCE = {
+    "HOME": _("Return home to parents"),
+    "FAMILY": _("Live with relatives or friends (child arrangements order)"),
+    "SGO": _("Special guardianship"),
+    "ADOPTION": _("Adoption"),
+    "LTF": _("Long-term fostering"),
+    "RESIDENTIAL": _("Long-term residential care"),
+    "INDEPENDENCE": _("Supported move to independence"),
+    "OTHER": _("Other (say what below)"),
+}
 
 
 def choices(codes: Iterable[str], labels: Mapping[str, Label] | None = None) -> list[tuple[str, Label]]:

@@ -1,8 +1,8 @@
 """Links from a due item to the flow that satisfies it (for ``diogel.timescales`` and the caseload).
 
 ``flow_url(satisfier, child_id, about_kind, about_id)`` is the URL that records what satisfies the item,
-or None when nothing in Diogel records it yet (health assessment, GP registration, IRO allocation,
-permanence plan, pathway assessment).
+or None when nothing in Diogel records it. A health assessment due for a placement opens with that
+placement chosen.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ SATISFIER_FLOWS: dict[str, str] = {
     "lac_review": "recording:lac_review",
     "pathway_plan_review": "recording:pathway_plan",
     "care_leaver_contact": "recording:care_leaver_contact",
+    "health_assessment": "recording:health_assessment",
+    "gp_registration": "recording:gp_registration",
+    "iro_allocation": "recording:iro_allocation",
+    "permanence_plan": "recording:permanence_plan",
+    "pathway_assessment": "recording:pathway_assessment",
 }
 
 
@@ -42,4 +47,6 @@ def flow_url(satisfier: str, child_id: int, about_kind: str = "", about_id: int 
         kind = "INITIAL" if satisfier == "initial_assessment" else ""
         query = {"referral": about_id, **({"assessment_type": kind} if kind else {})}
         url += "?" + urlencode(query)
+    if name == "recording:health_assessment" and about_kind == "placement" and about_id is not None:
+        url += "?" + urlencode({"episode": about_id})
     return url

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import corrections, views
 from .flows import FLOWS
 
 app_name = "recording"
@@ -13,6 +13,7 @@ app_name = "recording"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:child_id>/", views.child_view, name="child"),
     path("children/<int:child_id>/wellbeing/thanks/", views.wellbeing_thanks, name="wellbeing_thanks"),
+    path("children/<int:child_id>/correct/<slug:kind>/<int:target_id>/", corrections.correct_view, name="correct"),
     *(
         path(f"children/<int:child_id>/{flow.path}", views.flow_view, {"flow": flow.name}, name=flow.name)
         for flow in FLOWS.values()

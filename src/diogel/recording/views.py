@@ -23,6 +23,7 @@ from . import queries
 from .flows import FLOWS, GROUPS, Flow
 from .forms import RecordingForm
 from .services._common import StaleEditError, may_record
+from .services.corrections import KINDS, may_correct, recent_entries
 
 
 def add_errors(form: RecordingForm, error: ValidationError) -> None:
@@ -117,6 +118,7 @@ def child_view(request: HttpRequest, child_id: int) -> HttpResponse:
             "groups": [(title, flows) for title, flows in groups if flows],
             "items": items,
             "allowed": allowed,
+            "corrections": recent_entries(child, [k for k in KINDS.values() if may_correct(roles, sections, k)]),
         },
     )
 

@@ -35,7 +35,17 @@ from diogel.workdays import add_months, wd
 from .records import ChildRecord, EpisodeRec, as_at
 from .rules import ByRule, Interval, Rule, Satisfier, Trigger, rule_in_force, soon_is_working_days
 
-__all__ = ["LONG_TERM_PLACEMENTS", "About", "DueItem", "Status", "due_items", "outstanding", "status_of"]
+__all__ = [
+    "LONG_TERM_PLACEMENTS",
+    "About",
+    "DueItem",
+    "Status",
+    "due_items",
+    "outstanding",
+    "placement_of",
+    "placements",
+    "status_of",
+]
 
 #: "Due soon" thresholds: working days for working-day rules, calendar days for the others.
 SOON_WORKING_DAYS = 2
@@ -406,12 +416,81 @@ def _placements(period: _Period) -> list[tuple[EpisodeRec, date, date | None]]:
     return [(s, s.decom, end) for s, end in zip(starts, ends, strict=True)]  # type: ignore[misc]
 
 
+def placements(child: ChildRecord) -> list[tuple[EpisodeRec, date, date | None]]:
+    """(first episode, start, end) of every placement of every period of care of ``child`` (rules 11–14)."""
+    return [p for period in periods_of_care(child) for p in _placements(period)]
+
+
+def placement_of(found: Sequence[tuple[EpisodeRec, date, date | None]], episode: EpisodeRec) -> int | None:
+    """The id of the episode that starts the placement ``episode`` belongs to (None: not in a placement)."""
+    return _placement_of(found, episode.decom) if episode.decom is not None else None
+
+
+def _placement_of(placements: Sequence[tuple[EpisodeRec, date, date | None]], d: date) -> int | None:
+    """The episode id that starts the placement open on ``d`` (start ≤ d, and no end or end > d)."""
+    for episode, p_start, p_end in placements:
+        if _open_on(d, p_start, p_end):
+            return episode.id
+    return None
+
+
+def _health_assessed(
+    child: ChildRecord, placements: Sequence[tuple[EpisodeRec, date, date | None]], placement: int
+) -> date | None:
+    """The first health assessment that counts for ``placement`` (the id of the episode that starts it).
+
+    An assessment recorded *for* an episode counts for the placement that
+    episode belongs to, when done from that placement's start up to and
+    including its last day (the day of the move); any other assessment counts
+    for the placement the child was in on the day it was done. An assessment
+    done before a placement starts never counts for it.
+    """
+    bounds = {e.id: (p_start, p_end) for e, p_start, p_end in placements}
+    decom = {e.id: e.decom for e in child.episodes}
+    counted: list[date] = []
+    for h in child.health_assessments:
+        d = h.assessed_on
+        if d is None:
+            continue
+        linked_start = decom.get(h.episode_id) if h.episode_id is not None else None
+        linked = _placement_of(placements, linked_start) if linked_start is not None else None
+        if linked is not None:
+            p_start, p_end = bounds[linked]
+            if p_start <= d and (p_end is None or d <= p_end):
+                if linked == placement:
+                    counted.append(d)
+                continue
+        if _placement_of(placements, d) == placement:
+            counted.append(d)
+    return min(counted) if counted else None
+
+
+def _iro_allocated(child: ChildRecord, start: date, end: date | None) -> date | None:
+    """The day an IRO was first allocated to the period of care (start, end), at the earliest its start.
+
+    An allocation counts when it is open on some day of the period: it starts
+    before the period ends and has not ended before the period starts. One
+    made earlier and still open (say, for a previous period) counts from the
+    period's first day.
+    """
+    days = [
+        max(a.started_on, start)
+        for a in child.iro_allocations
+        if a.started_on is not None
+        and (end is None or a.started_on < end)
+        and (a.ended_on is None or a.ended_on >= start)
+    ]
+    return min(days) if days else None
+
+
 def _looked_after(b: _Builder) -> None:
     child = b.child
     dod = child.date_of_death
     care_plans = [(p.start_date, p.end_date) for p in child.plans if p.plan_type == "CARE_PLAN" and p.start_date]
     reviews = [r.review_date for r in child.lac_reviews if r.review_date is not None]
     lac_visits = [v.visit_date for v in child.visits if v.visit_type == "LAC" and v.visit_date is not None]
+    gp_registrations = [g.registered_on for g in child.gp_registrations if g.registered_on is not None]
+    permanence_plans = [p.recorded_on for p in child.permanence_plans if p.recorded_on is not None]
 
     for period in periods_of_care(child):
         start, end = period.start, period.end
@@ -437,19 +516,42 @@ def _looked_after(b: _Builder) -> None:
         first_rule = rule_in_force(15, start)
         if first_rule is not None and isinstance(first_rule.interval, Interval):
             first_due = first_rule.interval.after(start)
-            b.add(rule_in_force(18, start), about=about, trigger=start, due=first_due, ended_on=ended)
+            b.add(
+                rule_in_force(18, start),
+                about=about,
+                trigger=start,
+                due=first_due,
+                satisfied_on=_iro_allocated(child, start, end),
+                ended_on=ended,
+            )
             second_trigger = held[0] if held else first_due
             second_rule = rule_in_force(16, second_trigger)
             if second_rule is not None and isinstance(second_rule.interval, Interval):
                 second_due = second_rule.interval.after(second_trigger)
-                b.add(rule_in_force(19, start), about=about, trigger=start, due=second_due, ended_on=ended)
+                permanence = _earliest(*(d for d in permanence_plans if _open_on(d, start, end)))
+                b.add(
+                    rule_in_force(19, start),
+                    about=about,
+                    trigger=start,
+                    due=second_due,
+                    satisfied_on=permanence,
+                    ended_on=ended,
+                )
 
         # 11–14: per placement.
-        for episode, p_start, p_end in _placements(period):
+        placements = _placements(period)
+        for episode, p_start, p_end in placements:
             p_about = About("placement", episode.id)
             p_ended = _earliest(p_end, dod)
-            b.add(rule_in_force(11, p_start), about=p_about, trigger=p_start, ended_on=p_ended)
-            b.add(rule_in_force(12, p_start), about=p_about, trigger=p_start, ended_on=p_ended)
+            b.add(
+                rule_in_force(11, p_start),
+                about=p_about,
+                trigger=p_start,
+                satisfied_on=_health_assessed(child, placements, episode.id),
+                ended_on=p_ended,
+            )
+            gp = _earliest(*(d for d in gp_registrations if _open_on(d, p_start, p_end)))
+            b.add(rule_in_force(12, p_start), about=p_about, trigger=p_start, satisfied_on=gp, ended_on=p_ended)
             long_term = episode.placement in LONG_TERM_PLACEMENTS
             anniversary = add_months(p_start, 12)
 
@@ -505,8 +607,13 @@ def _leaving_care(b: _Builder) -> None:
     dod = child.date_of_death
     about_child = About("child", child.id)
     eligible = eligible_from(child, b.today)
-    if eligible is not None:
-        b.add(rule_in_force(20, eligible), about=about_child, trigger=eligible, ended_on=dod)
+    if eligible is not None and child.date_of_birth is not None:
+        # Any pathway assessment completed from the 16th birthday counts, even before the 13 weeks are reached.
+        b16 = add_months(child.date_of_birth, 16 * 12)
+        assessed = _earliest(
+            *(p.completed_on for p in child.pathway_assessments if p.completed_on and p.completed_on >= b16)
+        )
+        b.add(rule_in_force(20, eligible), about=about_child, trigger=eligible, satisfied_on=assessed, ended_on=dod)
 
     pathway = sorted(
         (p for p in child.plans if p.plan_type == "PATHWAY_PLAN" and p.start_date is not None),

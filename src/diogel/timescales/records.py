@@ -106,6 +106,49 @@ class CareLeaverRec:
 
 
 @dataclass(frozen=True)
+class HealthAssessmentRec:
+    """A health assessment (rule 11); ``episode_id`` names the placement it was for, when recorded."""
+
+    id: int
+    assessed_on: date | None
+    episode_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GPRegistrationRec:
+    """A GP registration (rule 12)."""
+
+    id: int
+    registered_on: date | None
+
+
+@dataclass(frozen=True)
+class IROAllocationRec:
+    """An independent reviewing officer allocated from ``started_on`` to ``ended_on`` (rule 18)."""
+
+    id: int
+    started_on: date | None
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PermanencePlanRec:
+    """A permanence plan (rule 19); ``outcome`` is the plan in brief."""
+
+    id: int
+    recorded_on: date | None
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class PathwayAssessmentRec:
+    """A completed pathway assessment (rule 20)."""
+
+    id: int
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
 class ChildRecord:
     """Everything the rules read about one child."""
 
@@ -123,6 +166,11 @@ class ChildRecord:
     lac_reviews: tuple[LACReviewRec, ...] = ()
     plans: tuple[PlanRec, ...] = ()
     care_leaver_contacts: tuple[CareLeaverRec, ...] = ()
+    health_assessments: tuple[HealthAssessmentRec, ...] = ()
+    gp_registrations: tuple[GPRegistrationRec, ...] = ()
+    iro_allocations: tuple[IROAllocationRec, ...] = ()
+    permanence_plans: tuple[PermanencePlanRec, ...] = ()
+    pathway_assessments: tuple[PathwayAssessmentRec, ...] = ()
     #: Not read by the rules; free for the caller (e.g. the child's name for a caseload).
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -138,6 +186,11 @@ _EVENT_DATE: dict[type, str] = {
     EpisodeRec: "decom",
     LACReviewRec: "review_date",
     PlanRec: "start_date",
+    HealthAssessmentRec: "assessed_on",
+    GPRegistrationRec: "registered_on",
+    IROAllocationRec: "started_on",
+    PermanencePlanRec: "recorded_on",
+    PathwayAssessmentRec: "completed_on",
     # CareLeaverRec is kept whatever its date: contact may be recorded before the 19th birthday.
 }
 

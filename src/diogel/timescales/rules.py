@@ -115,16 +115,9 @@ class Satisfier(models.TextChoices):
     CARE_LEAVER_CONTACT = "care_leaver_contact", _("record contact at 19 (in touch, activity, accommodation)")
 
 
-#: What the case model cannot record yet: items of these rules have the status ``no_data``.
-UNRECORDABLE: frozenset[Satisfier] = frozenset(
-    {
-        Satisfier.HEALTH_ASSESSMENT,
-        Satisfier.GP_REGISTRATION,
-        Satisfier.IRO_ALLOCATION,
-        Satisfier.PERMANENCE_PLAN,
-        Satisfier.PATHWAY_ASSESSMENT,
-    }
-)
+#: What the case model cannot record yet: items of these rules have the status ``no_data``. Empty since the
+#: health assessment, GP registration, IRO allocation, permanence plan and pathway assessment are recorded.
+UNRECORDABLE: frozenset[Satisfier] = frozenset()
 
 
 @dataclass(frozen=True)

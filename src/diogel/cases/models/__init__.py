@@ -7,10 +7,13 @@ callers write ``from diogel.cases.models import Child``.
 from .allocations import Allocation
 from .assessments import Assessment
 from .education import EducationOutcome, SchoolChange
+from .health import GPRegistration, HealthAssessment
 from .leaving_care import CareLeaverContact
 from .looked_after import Episode, LookedAfterReview
 from .organisation import LocalAuthority, PartnerAgency, Team, Worker
+from .pathway import PathwayAssessment
 from .people import Address, Child, FamilyRelationship, Person
+from .permanence import PermanencePlan
 from .plans import CarePlan
 from .population import PopulationEstimate
 from .protection import (
@@ -43,9 +46,13 @@ __all__ = [
     "Episode",
     "FamilyRelationship",
     "FeedbackAnswer",
+    "GPRegistration",
+    "HealthAssessment",
     "LocalAuthority",
     "LookedAfterReview",
     "PartnerAgency",
+    "PathwayAssessment",
+    "PermanencePlan",
     "Person",
     "PopulationEstimate",
     "Referral",

@@ -8,9 +8,11 @@ of a record it edits, and writes its audit entries in that transaction. See ``do
 from ._common import StaleEditError
 from .assessments import assessment_complete, assessment_start
 from .education import school_change_record
-from .leaving_care import care_leaver_contact_record
+from .health import gp_registration_record, health_assessment_record
+from .iro import iro_allocate
+from .leaving_care import care_leaver_contact_record, pathway_assessment_record
 from .looked_after import care_start, episode_end, legal_status_change, placement_change
-from .plans import plan_start
+from .plans import permanence_plan_record, plan_start
 from .protection import (
     Invitation,
     conference_record,
@@ -39,8 +41,13 @@ __all__ = [
     "enquiry_complete",
     "episode_end",
     "feedback_record",
+    "gp_registration_record",
+    "health_assessment_record",
+    "iro_allocate",
     "lac_review_record",
     "legal_status_change",
+    "pathway_assessment_record",
+    "permanence_plan_record",
     "placement_change",
     "plan_start",
     "referral_decide",

@@ -144,6 +144,15 @@ def not_in_future(errors: Errors, field: str, value: date | None) -> None:
         errors.add(field, _("The date must not be in the future."))
 
 
+def not_before_birth(errors: Errors, field: str, value: date | None, child: Child) -> None:
+    if value is not None and child.date_of_birth is not None and value < child.date_of_birth:
+        errors.add(
+            field,
+            _("The date must not be before the child's date of birth (%(date)s).")
+            % {"date": show(child.date_of_birth)},
+        )
+
+
 def required(errors: Errors, field: str, value: object) -> None:
     if value is None or value == "":
         errors.add(field, _("Enter this."))
@@ -199,8 +208,9 @@ def create(model: type[M], *, actor: Actor, child: Child | None, audit_child: bo
     return obj
 
 
-def change(obj: M, values: Mapping[str, Any], *, actor: Actor, child: Child) -> M:
-    """Set ``values`` on ``obj``, bump its version, save only those columns, and audit before/after."""
+def change(obj: M, values: Mapping[str, Any], *, actor: Actor, child: Child, detail: Any = None) -> M:
+    """Set ``values`` on ``obj``, bump its version, save only those columns, and audit before/after (with
+    ``detail``, e.g. the reason for a correction). Nothing is saved or audited when nothing differs."""
     changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
     if not changed:
         return obj
@@ -213,7 +223,13 @@ def change(obj: M, values: Mapping[str, Any], *, actor: Actor, child: Child) -> 
         update.append("version")
     obj.save(update_fields=update)
     audit.record(
-        actor=actor, event=AuditEvent.RECORD_CHANGED, obj=obj, child=child, before=before, after=snapshot(obj, changed)
+        actor=actor,
+        event=AuditEvent.RECORD_CHANGED,
+        obj=obj,
+        child=child,
+        before=before,
+        after=snapshot(obj, changed),
+        detail=detail,
     )
     return obj
 

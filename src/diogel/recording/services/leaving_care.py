@@ -1,4 +1,5 @@
-"""Care leavers: the contact at the young person's 19th birthday (SSDA903 OC3)."""
+"""Care leavers: the pathway assessment of an eligible young person (from 16) and the contact at the 19th
+birthday (SSDA903 OC3)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from diogel.access.sections import Section
-from diogel.cases.models import CareLeaverContact, Child
+from diogel.cases.models import CareLeaverContact, Child, Episode, PathwayAssessment
 from diogel.clock import today
 from diogel.dataset import schema
 from diogel.errors import UserError
 from diogel.workdays import add_months
 
-from ._common import CASEWORK, Actor, Errors, authorise, code_in, create, lock_child, show
+from ._common import CASEWORK, Actor, Errors, authorise, code_in, create, lock_child, not_in_future, required, show
 
 #: SSDA903 OC3 accommodation letters (the ACCOM code is the letter then 1 suitable / 2 unsuitable).
 ACCOMMODATION_TYPES = frozenset("BCDEGHKRSTUVWXYZ")
@@ -73,4 +74,39 @@ def care_leaver_contact_record(
         in_touch=in_touch,
         activity=activity if in_touch == "YES" else "",
         accommodation=accommodation,
+    )
+
+
+def birthday_16(child: Child) -> date | None:
+    return add_months(child.date_of_birth, 12 * 16) if child.date_of_birth else None
+
+
+@transaction.atomic
+def pathway_assessment_record(child: Child, *, actor: Actor, completed_on: date | None) -> PathwayAssessment:
+    """Record that the pathway assessment of a young person aged 16 or over was completed (timescale rule 20)."""
+    authorise(actor, child, section=Section.LEAVING_CARE, allowed=CASEWORK)
+    child = lock_child(child)
+    birthday = birthday_16(child)
+    if birthday is None:
+        raise UserError(_("The young person's date of birth is not recorded, so their 16th birthday is not known."))
+    errors = Errors()
+    required(errors, "completed_on", completed_on)
+    not_in_future(errors, "completed_on", completed_on)
+    if completed_on is not None and "completed_on" not in errors:
+        if completed_on < birthday:
+            errors.add(
+                "completed_on",
+                _("A pathway assessment is for a young person aged 16 or over: the 16th birthday is %(date)s.")
+                % {"date": show(birthday)},
+            )
+        elif not Episode.objects.filter(child_id=child.pk, decom__lte=completed_on).exists():
+            errors.add("completed_on", _("The young person had not been looked after by this date."))
+    errors.raise_if_any()
+    return create(
+        PathwayAssessment,
+        actor=actor,
+        child=child,
+        la_id=child.la_id,
+        child_id=child.pk,
+        completed_on=completed_on,
     )
