@@ -88,13 +88,17 @@ def _user_error(request: HttpRequest, exc: UserError) -> HttpResponse:
 
 def _mount() -> None:
     from diogel.caseload.api import router as caseload
+    from diogel.intake.api import router as intake
     from diogel.performance.api import router as performance
     from diogel.record.api import router as record
     from diogel.recording.api import router as recording
+    from diogel.recording.corrections_api import router as corrections
 
     api.add_router("/caseload", caseload)
     api.add_router("/children", record)
     api.add_router("/recording", recording)
+    api.add_router("/intake", intake)
+    api.add_router("/recording", corrections)
     api.add_router("/performance", performance)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("caseload/", include("diogel.caseload.urls")),
     path("children/", include("diogel.record.urls")),
     path("record/", include("diogel.recording.urls")),
+    path("intake/", include("diogel.intake.urls")),
     path("performance/", include("diogel.performance.urls")),
     path("access/", include("diogel.accessui.urls")),
     path("api/v1/", api.urls),
