@@ -138,6 +138,10 @@ def _user(username: str = "sam.jones", role: Role | None = None) -> AbstractBase
     return user
 
 
+def user_la() -> LocalAuthority:
+    return LocalAuthority.objects.get(code="W06000015")
+
+
 def _post_password(client: Client, username: str, password: str = PASSWORD, **extra: str) -> Any:
     return client.post("/accounts/login/", {"username": username, "password": password, **extra})
 
@@ -188,6 +192,7 @@ def test_case_content_roles_need_two_factor(role: Role) -> None:
     assert services.needs_two_factor(user)
     client = Client()
     assert _post_password(client, "sam.jones")["Location"] == "/accounts/login/enrol/"
+    assert "Ask your administrator" in client.get("/accounts/login/enrol/").content.decode()  # no link: no set-up
 
 
 @pytest.mark.django_db
@@ -203,10 +208,16 @@ def test_who_needs_two_factor() -> None:
 
 
 @pytest.mark.django_db
-def test_first_sign_in_enrols_then_codes_are_needed_and_never_replayed() -> None:
+def test_enrolment_through_a_link_then_codes_are_needed_and_never_replayed() -> None:
+    """Set-up needs an administrator's one-time link (tests/access/test_auth_two_factor.py); with one, the key is
+    shown until a code confirms it, then never again, and every code works once."""
     user = _user(role=Role.SOCIAL_WORKER)
+    admin = _user("admin")
+    access_services.membership_grant(actor=SystemActor("test"), user=admin, role=Role.LA_ADMIN, la=user_la())
+    token = services.setup_link_issue(actor=admin, user=user, la=user_la()).token
     client = Client()
-    response = _post_password(client, "sam.jones", next="/caseload/")
+    assert client.get(f"/accounts/login/setup/{token}/")["Location"] == "/accounts/login/setup/"
+    response = client.post("/accounts/login/setup/", {"username": "sam.jones", "password": PASSWORD})
     assert response["Location"] == "/accounts/login/enrol/"
     assert client.get("/").status_code == 302  # not signed in between the steps
     page = client.get("/accounts/login/enrol/").content.decode()
@@ -221,7 +232,8 @@ def test_first_sign_in_enrols_then_codes_are_needed_and_never_replayed() -> None
     assert len(_events(AuditEvent.TOTP_FAILED)) == 1
     code = _code_now(secret)
     response = client.post("/accounts/login/enrol/", {"code": code})
-    assert response.status_code == 302 and response["Location"] == "/caseload/"
+    assert response.status_code == 200 and "Your recovery codes" in response.content.decode()  # shown once
+    assert client.get("/").status_code == 200  # signed in
     assert len(_events(AuditEvent.TOTP_ENROLLED)) == 1
     assert _events(AuditEvent.LOGIN)[0].detail["two_factor"] is True
     client.post("/accounts/logout/")

@@ -1,10 +1,12 @@
-"""Two-factor sign-in, first-time set-up and lockout in Chromium, in English and Welsh, axe-clean, at 360 px."""
+"""Two-factor sign-in, set-up through an administrator's link, recovery codes and lockout in Chromium, in English
+and Welsh, axe-clean, at 360 px."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -16,6 +18,7 @@ from diogel.access.clock import today
 from diogel.access.roles import Role
 from diogel.audit import AuditEvent, SystemActor
 from diogel.audit.models import AuditEntry
+from diogel.cases.models import LocalAuthority
 
 from .conftest import PASSWORD
 
@@ -88,24 +91,109 @@ def test_sign_in_with_password_and_code(
     assert AuditEntry.objects.filter(event=AuditEvent.TOTP_FAILED, actor_id=user.pk).count() == 1
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_first_sign_in_sets_up_two_factor(
-    page: Page, user: AbstractBaseUser, check_a11y: A11y, check_reflow: A11y
+def sign_in_with_code(page: Page, username: str, password: str, secret: str) -> None:
+    give_password(page, username, password)
+    expect(page).to_have_url("/accounts/login/code/")
+    page.locator("#id_code").fill(code_for(secret))
+    with page.expect_navigation():
+        page.locator("#id_code").press("Enter")
+
+
+def sign_out(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator(".logout button").click()
+    expect(page).to_have_url("/accounts/login/")
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("en", "desktop"), ("cy", "phone")])
+def test_admin_issues_a_link_user_sets_up_keeps_recovery_codes_and_signs_in_with_one(
+    page: Page, lang: str, user: AbstractBaseUser, check_a11y: A11y, check_reflow: A11y, django_user_model: Any
 ) -> None:
-    needs_code(user)
-    open_sign_in(page, "en")
+    """Two-factor is set up only through an administrator's one-time link (no longer at the first sign-in)."""
+    la, _created = LocalAuthority.objects.get_or_create(
+        code="W06000015", defaults={"name_en": "Cardiff", "name_cy": "Caerdydd"}
+    )
+    system = SystemActor("test")
+    access_services.membership_grant(actor=system, user=user, role=Role.SOCIAL_WORKER, la=la)
+    admin = django_user_model.objects.create(username="ali.admin", password=user.password)  # same password
+    access_services.membership_grant(actor=system, user=admin, role=Role.LA_ADMIN, la=la)
+    admin_secret = services.enrol_confirmed(actor=system, user=admin)
+
+    # Without a link, sam.jones cannot set up two-factor: a page says to ask the administrator.
+    open_sign_in(page, lang)
+    give_password(page, "sam.jones", PASSWORD)
+    expect(page).to_have_url("/accounts/login/enrol/")
+    expect(page.locator("#totp-secret")).to_have_count(0)
+    check_reflow(page)
+    check_a11y(page)
+
+    # The administrator issues a one-time link from the LA administration pages.
+    page.goto("/accounts/login/")
+    sign_in_with_code(page, "ali.admin", PASSWORD, admin_secret)
+    page.goto(f"/access/admin/{la.pk}/two-factor/")
+    check_reflow(page)
+    check_a11y(page)
+    with page.expect_navigation():
+        page.locator(f"a[href='/access/admin/{la.pk}/two-factor/{user.pk}/']").click()
+    with page.expect_navigation():
+        page.locator("#au-issue").click()
+    link = page.locator("#setup-link").inner_text().strip()
+    assert re.fullmatch(r"http://[^/]+/accounts/login/setup/[A-Za-z0-9_-]{43}/", link)
+    check_reflow(page)  # the long link wraps at 360 px
+    check_a11y(page)
+    sign_out(page)
+
+    # sam.jones opens the link, gives the password, sets up the app and is shown ten recovery codes once.
+    page.goto(link)
+    expect(page).to_have_url("/accounts/login/setup/")  # the token is no longer in the address
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    check_a11y(page)
     give_password(page, "sam.jones", PASSWORD)
     expect(page).to_have_url("/accounts/login/enrol/")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
     expect(page.locator("a.totp-uri")).to_have_attribute("href", re.compile(r"^otpauth://totp/Diogel:sam\.jones\?"))
-    check_reflow(page)  # the long key and link wrap at 360 px
+    check_reflow(page)
     check_a11y(page)
     page.locator("#id_code").fill(code_for(secret))
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue").click()
+        page.locator("#id_code").press("Enter")
+    codes = [c.strip() for c in page.locator(".recovery-codes code").all_inner_texts()]
+    assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}", c) for c in codes)
+    check_reflow(page)
+    check_a11y(page)
+    with page.expect_navigation():
+        page.locator(".button-link").click()
     expect(page).to_have_url("/")
+    sign_out(page)
+
+    # Later, without the phone: the password, then a recovery code instead of the app's code.
+    give_password(page, "sam.jones", PASSWORD)
+    expect(page).to_have_url("/accounts/login/code/")
+    with page.expect_navigation():
+        page.locator("a[href='/accounts/login/recovery/']").click()
+    field = page.locator("#id_recovery_code")
+    field.fill("0000-0000-0000" if "0000-0000-0000" not in codes else "1111-1111-1111")
+    with page.expect_navigation():
+        field.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    check_reflow(page)
+    check_a11y(page)
+    field.fill(codes[0].upper())
+    with page.expect_navigation():
+        field.press("Enter")
+    expect(page).to_have_url("/")
+    expect(page.locator(".messages")).to_contain_text("9")
+    check_a11y(page)
+    assert AuditEntry.objects.filter(event=AuditEvent.TOTP_SETUP_LINK_ISSUED, actor_id=admin.pk).count() == 1
     assert AuditEntry.objects.filter(event=AuditEvent.TOTP_ENROLLED, actor_id=user.pk).count() == 1
+    assert AuditEntry.objects.filter(event=AuditEvent.RECOVERY_CODE_USED, actor_id=user.pk).count() == 1
+
+    # The code is used up; the user's own two-factor page makes new codes for a current app code.
+    page.goto("/accounts/two-factor/")
+    check_reflow(page)
+    check_a11y(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

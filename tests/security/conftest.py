@@ -94,6 +94,7 @@ def open_case(child: m.Child, author_id: int) -> dict[str, int]:
         "enquiry": enquiry.pk,
         "registration": registration.pk,
         "episode": episode.pk,
+        "visit": m.Visit.objects.create(la=la, child=child, visit_date=d(-10), visit_type="CP", seen_alone="Y").pk,
         "note": note.pk,
     }
 

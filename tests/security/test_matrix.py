@@ -61,6 +61,10 @@ PAGES: dict[str, Rule] = {
     "login": Public(methods=GP),
     "login-code": Public(methods=GP),
     "login-enrol": Public(methods=GP),
+    "login-recovery": Public(methods=GP),
+    "login-setup": Public(methods=GP),
+    "login-setup-link": Public(),
+    "two-factor": SignedIn(methods=GP),
     "logout": Public(methods=POST),
     "set_language": Public(methods=POST),
     "admin:*": AdminSite(),
@@ -79,6 +83,7 @@ PAGES: dict[str, Rule] = {
     "record:note_edit": NoteWrite(methods=GP, author_only=True),
     "recording:child": ChildRead(),
     "recording:wellbeing_thanks": ChildRead(section=CHRONOLOGY),
+    "recording:correct": Flow(flow="visit", methods=GP),  # correcting a visit: whoever may record one
     **{f"recording:{name}": Flow(flow=name, methods=GP) for name in FLOWS},
     "performance:index": SignedIn(),
     "performance:national": PerfNational(),
@@ -96,6 +101,9 @@ PAGES: dict[str, Rule] = {
     "accessui:reviews": ForRoles(roles=frozenset({Role.TEAM_MANAGER})),
     "accessui:review": ForRoles(roles=frozenset({Role.TEAM_MANAGER}), methods=POST),
     "accessui:notifications": SignedIn(),
+    # The front door (intake): social workers and team managers of an LA; anyone else 403.
+    "intake:search": ForRoles(roles=frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER}), methods=GP),
+    "intake:new": ForRoles(roles=frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER}), methods=GP),
     "accessui:notifications_read_all": SignedIn(methods=POST),
     "accessui:notification": Recipient(),
     "accessui:admin": ForRoles(roles=frozenset({Role.LA_ADMIN})),
@@ -106,6 +114,8 @@ PAGES: dict[str, Rule] = {
     "accessui:involvement_end": LAAdmin(methods=POST),
     "accessui:seals": LAAdmin(methods=GP),
     "accessui:unseal": LAAdmin(methods=POST),
+    "accessui:two_factor": LAAdmin(),
+    "accessui:two_factor_person": LAAdmin(methods=GP),
     # The API's own views: the document and its viewer are public; operations are classified in API.
     "api-v1:openapi-json": Public(),
     "api-v1:openapi-view": Public(),
@@ -125,7 +135,10 @@ API: dict[str, Rule] = {
     "diogel_record_api_draft": ChildRead(section=CHRONOLOGY),
     "diogel_record_api_draft_save": NoteWrite(),
     "diogel_recording_api_child_recording": ChildRead(),
+    "recording_correct": Flow(flow="visit"),  # PUT …/records/visit/{id}
     **{f"recording_{name}": Flow(flow=name) for name in FLOWS},
+    "diogel_intake_api_search": ForRoles(roles=frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER})),
+    "diogel_intake_api_create": ForRoles(roles=frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER})),
     "diogel_performance_api_la_results": PerfLA(),
     "diogel_performance_api_indicator_results": PerfLA(),
 }
@@ -198,7 +211,8 @@ def test_every_entry_point_is_classified(client_for: Any) -> None:
 
 # --- filling parameters -----------------------------------------------------------------------------
 
-TARGETS = {"referral_decide": "referral", "assessment_complete": "assessment", "enquiry_complete": "enquiry"}
+TARGETS = {"referral_decide": "referral", "assessment_complete": "assessment", "enquiry_complete": "enquiry",
+           "correct": "visit"}  # fmt: skip
 LA_CODES = {"own_la": "W06000001", "region_la": "W06000002", "far_la": "W06000011"}
 INDICATOR = "REFERRALS"
 
@@ -211,6 +225,8 @@ def fill(sec: SecurityWorld, entry: str, params: list[str], kind: str | None) ->
         elif p == "target_id":
             flow = entry.split(":")[-1].removeprefix("recording_")
             values[p] = sec.ids[kind or "own"][TARGETS[flow]]
+        elif p == "kind":
+            values[p] = "visit"  # the correction pages: an entry of the kind held in TARGETS["correct"]
         elif p == "note_id":
             values[p] = sec.ids[kind or "own"]["note"]
         elif p == "team_id":
@@ -221,6 +237,10 @@ def fill(sec: SecurityWorld, entry: str, params: list[str], kind: str | None) ->
             values[p] = sec.la_ids[LA_CODES[kind or "own_la"]]
         elif p in ("grant_id", "notification_id", "membership_id", "involvement_id", "seal_id"):
             values[p] = sec.access_ids[p]  # records of LA A (under another LA's URL: that LA's "not found")
+        elif p == "user_id":
+            values[p] = sec.world.users["sw"].pk  # a person of LA A (under another LA's URL: "not found")
+        elif p == "token":
+            values[p] = "not-a-set-up-token"
         elif p == "indicator":
             values[p] = INDICATOR
         elif p == "region":
@@ -249,6 +269,7 @@ def forged(sec: SecurityWorld, name: str, kind: str | None) -> dict[str, Any]:
         "accessui:involvements": {"child_ref": "team", "agency": sec.access_ids["agency"], "started_on": on, "reason": "forged"},
         "accessui:involvement_end": {"ended_on": d(0).isoformat()},
         "accessui:seals": {"child_ref": "own", "reason": "OTHER", "named_users": [], "note": "forged"},
+        "accessui:two_factor_person": {"action": "reset", "reason": "forged"},
     }.get(name, {})  # fmt: skip
     return body
 

@@ -297,3 +297,16 @@ class SealForm(AccessibleForm):
     def __init__(self, *args: Any, users: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named_users"].choices = list(users)  # type: ignore[attr-defined]
+
+
+class TwoFactorResetForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Reason for the reset"),
+        help_text=_("For example: lost phone, new phone, app deleted. It is kept in the audit trail."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={
+            "required": _("Give the reason for the reset."),
+            "max_length": _("Keep the reason to 500 characters or fewer."),
+        },
+    )

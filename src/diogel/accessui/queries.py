@@ -6,7 +6,7 @@
   manager's LAs;
 - notifications: the actor's own only;
 - LA administration: only for an LA the actor administers (:func:`administered_la`, else
-  :class:`NotFound`); every list is of that LA.
+  :class:`NotFound`); every list is of that LA, the people's two-factor state included.
 
 Pages never see another LA's data, and a record the actor may not touch is "not found".
 """
@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from diogel.access.auth.models import RecoveryCode, SetUpLink, TOTPDevice
+from diogel.access.auth.services import TWO_FACTOR_ROLES
 from diogel.access.clock import today
 from diogel.access.errors import NotFound
 from diogel.access.models import (
@@ -280,3 +282,84 @@ def la_seal(actor: User, la_id: int, seal_id: int) -> SealedRecord:
     if seal is None:
         raise NotFound()
     return seal
+
+
+# --- two-factor (LA administration) ----------------------------------------------------------------
+
+
+class TwoFactorState:
+    SET_UP = "set_up"
+    LINK_ISSUED = "link_issued"
+    NOT_SET_UP = "not_set_up"
+    NOT_NEEDED = "not_needed"
+
+
+TWO_FACTOR_LABELS: dict[str, Promise] = {
+    TwoFactorState.SET_UP: _("set up"),
+    TwoFactorState.LINK_ISSUED: _("set-up link issued"),
+    TwoFactorState.NOT_SET_UP: _("not set up: cannot sign in"),
+    TwoFactorState.NOT_NEEDED: _("not needed (password only)"),
+}
+
+
+@dataclass(frozen=True)
+class TwoFactorRow:
+    person: Any
+    state: str
+    confirmed_at: datetime | None
+    link_expires_at: datetime | None
+    recovery_codes_left: int
+
+    @property
+    def state_label(self) -> Promise:
+        return TWO_FACTOR_LABELS[self.state]
+
+
+def la_two_factor(actor: User, la_id: int) -> list[TwoFactorRow]:
+    """Every person of the LA with the state of their two-factor set-up (a few queries for the whole LA)."""
+    people = la_users(actor, la_id)
+    ids = [u.pk for u in people]
+    needed = set(
+        Membership.objects.filter(user_id__in=ids, role__in=TWO_FACTOR_ROLES, revoked_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    confirmed = dict(
+        TOTPDevice.objects.filter(user_id__in=ids, confirmed_at__isnull=False).values_list("user_id", "confirmed_at")
+    )
+    links: dict[int, datetime] = {}
+    for uid, expires in SetUpLink.objects.filter(
+        user_id__in=ids, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).values_list("user_id", "expires_at"):
+        links[uid] = max(expires, links.get(uid, expires))
+    codes = dict(
+        RecoveryCode.objects.filter(user_id__in=ids, used_at__isnull=True)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    )
+    rows = []
+    for u in people:
+        if u.pk in confirmed:
+            state = TwoFactorState.SET_UP
+        elif u.pk in links:
+            state = TwoFactorState.LINK_ISSUED
+        elif u.pk in needed or u.is_staff or u.is_superuser:
+            state = TwoFactorState.NOT_SET_UP
+        else:
+            state = TwoFactorState.NOT_NEEDED
+        rows.append(TwoFactorRow(u, state, confirmed.get(u.pk), links.get(u.pk), codes.get(u.pk, 0)))
+    return rows
+
+
+def la_person(actor: User, la_id: int, user_id: int) -> Any:
+    """A person of an LA the actor administers, or :class:`NotFound`."""
+    for u in la_users(actor, la_id):
+        if u.pk == user_id:
+            return u
+    raise NotFound()
+
+
+def two_factor_row(actor: User, la_id: int, user_id: int) -> TwoFactorRow:
+    person = la_person(actor, la_id, user_id)
+    return next(r for r in la_two_factor(actor, la_id) if r.person.pk == person.pk)

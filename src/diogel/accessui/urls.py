@@ -25,4 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/<int:la_id>/involvements/<int:involvement_id>/end/", views.involvement_end, name="involvement_end"),
     path("admin/<int:la_id>/seals/", views.seals, name="seals"),
     path("admin/<int:la_id>/seals/<int:seal_id>/unseal/", views.unseal, name="unseal"),
+    path("admin/<int:la_id>/two-factor/", views.two_factor, name="two_factor"),
+    path("admin/<int:la_id>/two-factor/<int:user_id>/", views.two_factor_person, name="two_factor_person"),
 ]

@@ -1,4 +1,4 @@
-"""The access pages: break-glass, its review queue, notifications, and LA administration.
+"""The access pages: break-glass, its review queue, notifications, and LA administration (two-factor included).
 
 Thin: every read is a function of :mod:`.queries` (scoped to the actor), every change a service of
 :mod:`diogel.access.services` (which checks the actor's right to make it and writes the audit entry).
@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diogel.access import services as access
+from diogel.access.auth import services as auth
+from diogel.access.auth.services import IssuedLink
 from diogel.access.clock import today
 from diogel.access.errors import NotFound
 from diogel.access.models import BreakGlassGrant
@@ -40,6 +42,7 @@ from .forms import (
     MembershipForm,
     ReviewForm,
     SealForm,
+    TwoFactorResetForm,
     agency_kind_label,
 )
 
@@ -292,6 +295,15 @@ def memberships(request: HttpRequest, la_id: int) -> HttpResponse:
                 request,
                 _("%(person)s now holds the role %(role)s.") % {"person": _person(person), "role": role.label},
             )
+            if auth.needs_two_factor(person) and not auth.has_device(person):
+                messages.info(
+                    request,
+                    _(
+                        "%(person)s needs two-factor authentication to sign in: issue them a set-up link "
+                        "under Two-factor authentication."
+                    )
+                    % {"person": _person(person)},
+                )
             return redirect("accessui:memberships", la_id=la_id)
     context |= {"form": form, "errors": _summary(form), "rows": queries.la_memberships(user, la_id)}
     return render(request, "accessui/memberships.html", context)
@@ -466,3 +478,55 @@ def unseal(request: HttpRequest, la_id: int, seal_id: int) -> HttpResponse:
     access.record_unseal(actor=user, child=seal.child)
     messages.success(request, _("The record of child %(child)s is no longer sealed.") % {"child": seal.child.child_ref})
     return redirect("accessui:seals", la_id=la_id)
+
+
+# --- two-factor ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@la_admin_only
+def two_factor(request: HttpRequest, la_id: int) -> HttpResponse:
+    """Everyone of the LA and the state of their two-factor set-up, each linked to their page."""
+    context = _admin_context(request, la_id, "two_factor")
+    context["rows"] = queries.la_two_factor(_user(request), la_id)
+    return render(request, "accessui/two_factor.html", context)
+
+
+@login_required
+@GET_POST
+@la_admin_only
+def two_factor_person(request: HttpRequest, la_id: int, user_id: int) -> HttpResponse:
+    """One person's two-factor: issue a one-time set-up link, or reset (with a reason) after a lost phone.
+
+    The link is shown once, in the answer to the POST that made it: only its hash is stored.
+    """
+    user = _user(request)
+    context = _admin_context(request, la_id, "two_factor")
+    person = queries.la_person(user, la_id, user_id)  # NotFound unless a person of this LA
+    form = TwoFactorResetForm(request.POST if request.POST.get("action") == "reset" else None)
+    issued: IssuedLink | None = None
+    problem = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reset":
+                if form.is_valid():
+                    issued = auth.two_factor_reset(
+                        actor=user, user=person, la=context["la"], reason=form.cleaned_data["reason"]
+                    )
+            else:
+                issued = auth.setup_link_issue(actor=user, user=person, la=context["la"])
+        except UserError as e:  # not allowed (one's own, a system administrator), or nothing to do
+            problem = str(e)
+    context |= {
+        "person": person,
+        "person_label": _person(person),
+        "row": queries.two_factor_row(user, la_id, person.pk),
+        "is_self": person.pk == user.pk,
+        "form": form,
+        "errors": [("#main", problem)] if problem else _summary(form),
+        "issued": issued,
+        "link": request.build_absolute_uri(reverse("login-setup-link", args=[issued.token])) if issued else "",
+        "reset": issued is not None and request.POST.get("action") == "reset",
+    }
+    return render(request, "accessui/two_factor_person.html", context)

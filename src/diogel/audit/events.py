@@ -43,6 +43,10 @@ class AuditEvent(IntEnum):
     ACCOUNT_LOCKED = 404
     TOTP_ENROLLED = 410
     TOTP_FAILED = 411
+    TOTP_SETUP_LINK_ISSUED = 412
+    TOTP_RESET = 413
+    RECOVERY_CODES_CREATED = 414
+    RECOVERY_CODE_USED = 415
 
     # Access control
     ROLE_GRANTED = 501
@@ -85,6 +89,10 @@ EVENT_LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.ACCOUNT_LOCKED: _("account locked after failed sign-ins"),
     AuditEvent.TOTP_ENROLLED: _("set up two-factor authentication"),
     AuditEvent.TOTP_FAILED: _("gave a wrong two-factor code"),
+    AuditEvent.TOTP_SETUP_LINK_ISSUED: _("issued a two-factor set-up link"),
+    AuditEvent.TOTP_RESET: _("reset someone's two-factor authentication"),
+    AuditEvent.RECOVERY_CODES_CREATED: _("created two-factor recovery codes"),
+    AuditEvent.RECOVERY_CODE_USED: _("signed in with a two-factor recovery code"),
     AuditEvent.ROLE_GRANTED: _("granted a role"),
     AuditEvent.ROLE_REVOKED: _("revoked a role"),
     AuditEvent.AGREEMENT_CREATED: _("recorded an information-sharing agreement"),

@@ -1,11 +1,11 @@
-"""The sign-in forms: username and password, then a six-digit code."""
+"""The sign-in forms: username and password, then a six-digit code (or a recovery code)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import totp
+from . import recovery, totp
 
 
 class PasswordForm(forms.Form):
@@ -21,3 +21,21 @@ class CodeForm(forms.Form):
         if len(code) != totp.DIGITS or not code.isascii() or not code.isdigit():
             raise forms.ValidationError(_("Enter the 6-digit code from your authenticator app."))
         return code
+
+
+class RecoveryCodeForm(forms.Form):
+    """A recovery code as typed (any case, with or without hyphens); the service normalises it."""
+
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=64,
+        error_messages={"required": _("Enter one of your recovery codes.")},
+    )
+
+    def clean_recovery_code(self) -> str:
+        typed: str = self.cleaned_data["recovery_code"]
+        if not recovery.normalise_code(typed):
+            raise forms.ValidationError(
+                _("Enter a recovery code as it was shown: 12 letters and digits, for example 7kq2-9xmd-4hvb.")
+            )
+        return typed

@@ -79,3 +79,44 @@ class CacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class SetUpLink(models.Model):
+    """A one-time two-factor set-up link that an LA administrator issued for ``user``.
+
+    Only the SHA-256 of the link's random token is kept (``token_hash``): the token is 256 random bits,
+    so a fast unsalted hash cannot be reversed, and a database dump gives no usable link. A link works
+    once (``used_at``), until ``expires_at``, and not after a newer link or a reset (``revoked_at``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_links")
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by_label = models.CharField(_("issued by"), max_length=150)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor set-up link")
+
+    def __str__(self) -> str:
+        return f"set-up link {self.user} {self.created_at}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code of ``user``, kept as HMAC-SHA256 under a server key (see ``recovery.py``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor recovery code")
+
+    def __str__(self) -> str:
+        return f"recovery code {self.user}"
