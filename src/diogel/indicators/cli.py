@@ -144,6 +144,10 @@ def run(args: argparse.Namespace) -> int:
     tables = load_tables(args)
     check_request(tables, years, args.la, args.indicator)
     from diogel.indicators import engine
+    from diogel.indicators.common import ensure_tables
+
+    # Only the columns and rows the engine reads, in compact types; the frames as loaded are released.
+    tables = ensure_tables(tables, years)
 
     records: list[dict[str, Any]]
     if args.children:

@@ -28,14 +28,6 @@ from diogel.workdays import bank_holidays, wd
 
 Row = Mapping[str, Any]
 
-_POLARS_TYPE: dict[ColumnType, pl.DataType] = {
-    ColumnType.STRING: pl.String(),
-    ColumnType.FLAG: pl.String(),
-    ColumnType.DATE: pl.Date(),
-    ColumnType.INTEGER: pl.Int64(),
-    ColumnType.NUMBER: pl.Float64(),
-}
-
 LA, CHILD, YEAR = "LA", "CHILD", "YEAR"
 CHILD_KEY = [LA, CHILD]
 
@@ -65,21 +57,118 @@ def in_year(date: pl.Expr) -> pl.Expr:
     return date.is_between(year_start(), snapshot(), closed="both").fill_null(False)
 
 
-def ensure_tables(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Every schema table, typed: missing ones empty, missing columns blank, types as the schema says."""
+#: The columns of each table the engine reads: every measure, label and reason. No other column is
+#: kept (or needs to be read): ``CHILD`` of ``cp_reviews`` (the registration's child is used), the
+#: details of ``children`` (only its LAs count), a referral's SOURCE and PRIMARY_NEED, a conference's
+#: OUTCOME, a registration's CATEGORY, the episode columns but DECOM, DEC, RNE, LS, PLACE, PL_POST,
+#: and a visit's SEEN_ALONE.
+ENGINE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "children": ("LA",),
+    "referrals": ("LA", "CHILD", "REFERRAL_ID", "REFERRAL_DATE", "DECISION_DATE", "DECISION", "CLOSURE_DATE"),
+    "assessments": (
+        "LA", "CHILD", "ASSESSMENT_ID", "REFERRAL_ID", "TYPE", "START_DATE", "COMPLETED_DATE", "SEEN", "SEEN_ALONE",
+    ),
+    "cp_conferences": ("LA", "CHILD", "CONFERENCE_ID", "TYPE", "STRATEGY_DATE", "CONFERENCE_DATE"),
+    "conference_agencies": ("LA", "CONFERENCE_ID", "AGENCY", "ATTENDED", "REPORT_PROVIDED"),
+    "cp_registrations": ("LA", "CHILD", "REGISTRATION_ID", "START_DATE", "FIRST_CORE_GROUP", "END_DATE"),
+    "cp_reviews": ("LA", "REGISTRATION_ID", "REVIEW_DATE"),
+    "episodes": ("LA", "CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "PL_POST"),
+    "care_plans": ("LA", "CHILD", "PLAN_ID", "PLAN_TYPE", "START_DATE", "END_DATE"),
+    "lac_reviews": ("LA", "CHILD", "REVIEW_DATE", "REVIEW_CODE"),
+    "school_changes": ("LA", "CHILD", "CHANGE_DATE", "TRANSITIONAL"),
+    "education_outcomes": ("LA", "CHILD", "ACADEMIC_YEAR", "POINTS", "NO_QUALIFICATION"),
+    "care_leavers": ("LA", "CHILD", "BIRTHDAY_19", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "social_worker_episodes": ("LA", "CHILD", "SW_ID", "SW_DECOM", "SW_DEC"),
+    "visits": ("LA", "CHILD", "VISIT_DATE", "TYPE"),
+    "feedback": ("LA", "CHILD", "RESPONSE_DATE", "QUESTION", "ANSWER"),
+    "population": ("LA", "YEAR", "AGE_0_17"),
+}  # fmt: skip
+
+#: Columns kept as ``pl.String``, not Categorical: record identifiers (nearly one value per row, so a
+#: Categorical would store every string once more in polars' global categories, and building it costs
+#: several times the reading), and ACCOM, which the engine applies a string function to.
+TEXT_COLUMNS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("referrals", "REFERRAL_ID"),
+        ("assessments", "ASSESSMENT_ID"),
+        ("assessments", "REFERRAL_ID"),
+        ("cp_conferences", "CONFERENCE_ID"),
+        ("conference_agencies", "CONFERENCE_ID"),
+        ("cp_registrations", "REGISTRATION_ID"),
+        ("cp_reviews", "REGISTRATION_ID"),
+        ("care_plans", "PLAN_ID"),
+        ("care_leavers", "ACCOM"),
+    }
+)
+
+
+def engine_dtype(table: str, column: str) -> pl.DataType:
+    """The type the engine works with for ``table.column``.
+
+    Dates, integers and numbers as the schema says; :data:`TEXT_COLUMNS` ``pl.String``. Every other
+    column (LA, CHILD, codes, flags, SW_ID, PL_POST) is ``pl.Categorical``: 4 bytes a row instead of
+    a 16-byte string view, with polars' global categories, so that a join or comparison between two
+    tables' categoricals is a comparison of the strings, a comparison with a string literal is too,
+    and sorting is lexical (by the strings), as for ``pl.String``.
+    """
+    ctype = TABLES[table].column(column).type
+    if ctype == ColumnType.DATE:
+        return pl.Date()
+    if ctype == ColumnType.INTEGER:
+        return pl.Int64()
+    if ctype == ColumnType.NUMBER:
+        return pl.Float64()
+    return pl.String() if (table, column) in TEXT_COLUMNS else pl.Categorical()
+
+
+def engine_schema(table: str) -> dict[str, pl.DataType]:
+    """Column name → engine type of the columns of ``table`` the engine reads (:data:`ENGINE_COLUMNS`)."""
+    return {c: engine_dtype(table, c) for c in ENGINE_COLUMNS[table]}
+
+
+def row_filters(years: Sequence[int]) -> dict[str, pl.Expr]:
+    """For each table listed, the rows that can change a result for ``years``; no other row can.
+
+    Only ``visits``, the largest table, read by one measure (LAC_VISITED_6W): a visit of TYPE
+    ``LAC`` from 41 days before to the snapshot of a year asked for. The expression reads the
+    columns as loaded (String or Categorical, Date) and is null for a blank, so a blank row is dropped.
+    Tables cut this way (``read_tables(..., filters=row_filters(years))``) serve only those years.
+    """
+    windows = [
+        pl.col("VISIT_DATE").is_between(dt.date(y + 1, 3, 31) - dt.timedelta(days=41), dt.date(y + 1, 3, 31))
+        for y in sorted({int(y) for y in years})
+    ]
+    visits = (pl.col("TYPE") == "LAC") & pl.any_horizontal(windows) if windows else pl.lit(False)
+    return {"visits": visits}
+
+
+def ensure_tables(tables: Mapping[str, pl.DataFrame], years: Sequence[int] | None = None) -> dict[str, pl.DataFrame]:
+    """Every schema table as the engine reads it: the :data:`ENGINE_COLUMNS`, of their :func:`engine_dtype`.
+
+    A missing table is empty and a missing column blank. A frame already in that form (from
+    :func:`diogel.dataset.io.read_tables`, or an earlier call) is used as it is, not copied.
+    With ``years``, the rows of :func:`row_filters` only (kept before the cast, which is then cheaper).
+    """
+    filters = row_filters(years) if years is not None else {}
     out: dict[str, pl.DataFrame] = {}
     for name in TABLE_ORDER:
-        spec = TABLES[name]
+        schema = engine_schema(name)
         frame = tables.get(name)
         if frame is None:
-            frame = pl.DataFrame(schema={c.name: _POLARS_TYPE[c.type] for c in spec.columns})
-        exprs = [
-            pl.col(c.name).cast(_POLARS_TYPE[c.type])
-            if c.name in frame.columns
-            else pl.lit(None, dtype=_POLARS_TYPE[c.type]).alias(c.name)
-            for c in spec.columns
-        ]
-        out[name] = frame.select(exprs)
+            out[name] = pl.DataFrame(schema=schema)
+            continue
+        where = filters.get(name)
+        if where is not None and set(where.meta.root_names()) <= set(frame.columns):
+            frame, where = frame.filter(where), None  # before the cast, which then has fewer rows
+        if frame.schema != schema:
+            exprs = [
+                (pl.col(c) if frame.schema[c] == dtype else pl.col(c).cast(dtype))
+                if c in frame.columns
+                else pl.lit(None, dtype=dtype).alias(c)
+                for c, dtype in schema.items()
+            ]
+            frame = frame.select(exprs)
+        out[name] = frame if where is None else frame.filter(where)
     return out
 
 
@@ -283,7 +372,9 @@ class Context:
         eps = eps.with_columns(_COUNTS=counts)
         aggs: list[pl.Expr] = [pl.col("_COUNTS").sum().cast(pl.Int64).alias("PLACEMENTS")]
         if self.explain:
-            label = pl.concat_str(pl.col("DECOM").dt.to_string("%Y-%m-%d"), pl.lit(" "), pl.col("PLACE").fill_null("?"))
+            label = pl.concat_str(
+                pl.col("DECOM").dt.to_string("%Y-%m-%d"), pl.lit(" "), pl.col("PLACE").cast(pl.String).fill_null("?")
+            )
             aggs.append(label.filter(pl.col("_COUNTS")).str.join("; ").alias("COUNTED"))
         firsts = [pl.col(c).first() for c in group]
         return eps.group_by("_FIRST").agg(*firsts, *aggs).drop("_FIRST").collect()
@@ -311,6 +402,8 @@ def reviews_due(
     key: Sequence[str],
     first_due: pl.Expr,
     next_due: ReviewRule,
+    *,
+    until: dt.date | None = None,
 ) -> pl.LazyFrame:
     """The *Reviews due* units of every registration or period of care, for every year.
 
@@ -327,6 +420,11 @@ def reviews_due(
     or before that date. A review due in year Y that was not held by the
     snapshot of Y, while the container was open on the due date, is a unit of
     Y outside the numerator.
+
+    With ``until`` (the last snapshot asked for), reviews held after it are left out first:
+    they change no unit of a year ending by then (a review's number and due date depend on
+    the reviews before it only; "not held by the snapshot" is as true of a review held after
+    it as of none), only the LATER detail, which is then blank.
     """
     key = list(key)
     start, end = pl.col("OPEN_START"), pl.col("OPEN_END")
@@ -336,12 +434,15 @@ def reviews_due(
 
     # _C numbers the containers (one number per value of ``key``): the reviews are sorted by
     # (_C, REVIEW_DATE) and compared with the row before and after, with no window over string keys.
-    c = containers.with_columns(_FIRST_DUE=first_due, _C=pl.struct(key).rank("dense"))
+    c = containers.with_columns(_FIRST_DUE=first_due, _C=pl.struct(_as_text(containers, key)).rank("dense"))
     same_before = (pl.col("_C") == pl.col("_C").shift(1)).fill_null(False)
     same_after = (pl.col("_C") == pl.col("_C").shift(-1)).fill_null(False)
     row = pl.int_range(pl.len())
+    kept = pl.col("REVIEW_DATE").is_not_null()
+    if until is not None:
+        kept &= pl.col("REVIEW_DATE") <= until
     held = (
-        reviews.filter(pl.col("REVIEW_DATE").is_not_null())
+        reviews.filter(kept)
         .join(c, on=key, how="inner")
         .filter(is_open(pl.col("REVIEW_DATE")))
         .sort(["_C", "REVIEW_DATE"])
@@ -384,6 +485,12 @@ def reviews_due(
         )
     )
     return pl.concat([held_units, missed], how="vertical")
+
+
+def _as_text(frame: pl.LazyFrame, columns: Sequence[str]) -> list[pl.Expr]:
+    """The columns with each Categorical cast to String, to rank them by their text."""
+    schema = frame.collect_schema()
+    return [pl.col(c).cast(pl.String) if isinstance(schema[c], pl.Categorical) else pl.col(c) for c in columns]
 
 
 def _due_cols(key: Sequence[str]) -> list[str]:

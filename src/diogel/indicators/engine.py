@@ -119,9 +119,9 @@ def evaluate(
     year, then LA (WALES last).
     """
     chosen = choose(indicators)
-    full = ensure_tables(tables)
-    all_las = las_present(full)
     years = sorted({int(y) for y in years})
+    full = ensure_tables(tables, years)
+    all_las = las_present(full)
     ctx = Context(full, years)
     frames = pl.collect_all([_aggregate(ind, ctx) for ind in chosen])
     wanted = set(all_las) | {WALES} if las is None else set(las)
@@ -153,7 +153,7 @@ def evaluate(
 def children(tables: Mapping[str, pl.DataFrame], indicator: str, la: str, year: int) -> list[Unit]:
     """The units behind one LA's number for one year, each with whether and why it is in the numerator."""
     ind = choose([indicator])[0]
-    full = ensure_tables(tables)
+    full = ensure_tables(tables, [int(year)])
     ctx = Context(full, [int(year)], explain=True)
     frame = ind.units(ctx).filter((pl.col(LA) == la) & (pl.col(YEAR) == int(year))).collect()
     units = [

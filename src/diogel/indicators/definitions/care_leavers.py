@@ -28,7 +28,7 @@ def _with_pathway_plan(ctx: Context, frame: pl.LazyFrame) -> pl.LazyFrame:
             & (pl.col("END_DATE").is_null() | (pl.col("END_DATE") >= pl.col("BIRTHDAY_19")))
         )
         .group_by(LA, "CHILD", "BIRTHDAY_19")
-        .agg(PLAN=pl.col("PLAN_ID").sort().first())
+        .agg(PLAN=pl.col("PLAN_ID").cast(pl.String).sort().first())
     )
     return frame.join(found, on=[*CHILD_KEY, "BIRTHDAY_19"], how="left")
 

@@ -45,6 +45,7 @@ def _cp_review_units(ctx: Context) -> pl.LazyFrame:
         key=[LA, "REGISTRATION_ID"],
         first_due=add_months_expr(pl.col("OPEN_START"), 3),
         next_due=lambda held, k: add_months_expr(held, 6),
+        until=None if ctx.explain else ctx.span[1],  # the LATER detail is read only by reasons
     )
     return ctx.only_years(units)
 

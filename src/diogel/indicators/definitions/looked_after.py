@@ -59,7 +59,7 @@ def _care_plan_units(ctx: Context) -> pl.LazyFrame:
             & (pl.col("END_DATE").is_null() | (pl.col("END_DATE") >= pl.col("DECOM")))
         )
         .group_by(*CHILD_KEY, "DECOM")
-        .agg(PLAN=pl.col("PLAN_ID").sort().first(), PLAN_START=pl.col("START_DATE").min())
+        .agg(PLAN=pl.col("PLAN_ID").cast(pl.String).sort().first(), PLAN_START=pl.col("START_DATE").min())
     )
     return starts.join(found, on=[*CHILD_KEY, "DECOM"], how="left").with_columns(NUM=pl.col("PLAN").is_not_null())
 
@@ -130,6 +130,7 @@ def _lac_review_units(ctx: Context) -> pl.LazyFrame:
         key=["PERIOD"],  # PERIOD tells every period of every child apart
         first_due=fast_nth_working_day_after(pl.col("OPEN_START"), 20),
         next_due=lambda held, k: pl.when(k == 1).then(add_months_expr(held, 3)).otherwise(add_months_expr(held, 6)),
+        until=None if ctx.explain else ctx.span[1],  # the LATER detail is read only by reasons
     )
     return ctx.only_years(units)
 
@@ -151,14 +152,14 @@ def _visit_units(ctx: Context) -> pl.LazyFrame:
 
 
 def _sw_units(ctx: Context) -> pl.LazyFrame:
-    sw = (
-        ctx.per_year(
-            ctx.t("social_worker_episodes").select(*CHILD_KEY, "SW_ID", "SW_DECOM", "SW_DEC"), "SW_DECOM", "SW_DEC"
-        )
-        .filter(overlaps_year(pl.col("SW_DECOM"), pl.col("SW_DEC")))
-        .group_by(_KEY)
-        .agg(WORKERS=pl.col("SW_ID").drop_nulls().n_unique(), SW_IDS=pl.col("SW_ID").drop_nulls().unique().sort())
-    )
+    sw = ctx.per_year(
+        ctx.t("social_worker_episodes").select(*CHILD_KEY, "SW_ID", "SW_DECOM", "SW_DEC"), "SW_DECOM", "SW_DEC"
+    ).filter(overlaps_year(pl.col("SW_DECOM"), pl.col("SW_DEC")))
+    workers = pl.col("SW_ID").drop_nulls()
+    aggs = [workers.n_unique().alias("WORKERS")]
+    if ctx.explain:  # the reason lists the workers, by their text
+        aggs.append(workers.cast(pl.String).unique().sort().alias("SW_IDS"))
+    sw = sw.group_by(_KEY).agg(aggs)
     return (
         _at_snapshot(ctx)
         .join(sw, on=_KEY, how="left")

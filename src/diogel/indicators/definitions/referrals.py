@@ -63,9 +63,14 @@ def _rereferral_units(ctx: Context) -> pl.LazyFrame:
     tie = same_child & (date == date.shift(1))
     previous = pl.when(tie).then(None).when(same_child).then(date.shift(1)).otherwise(pl.lit(_NONE)).forward_fill()
     # Referrals after the last snapshot asked for are no one's PREVIOUS: they are left out before sorting.
+    # Without ``explain`` (only NUM is read), so are those before 1 April of the year before the first
+    # year asked for: they can be no one's PREVIOUS within 12 months (WINDOW_START is on or after it).
+    kept = date.is_not_null() & (date <= ctx.span[1])
+    if not ctx.explain:
+        kept &= date >= dt.date(ctx.span[0].year - 1, 4, 1)
     frame = (
         ctx.t("referrals")
-        .filter(date.is_not_null() & (date <= ctx.span[1]))
+        .filter(kept)
         .sort([*CHILD_KEY, "REFERRAL_DATE"])
         .with_columns(PREVIOUS=previous)
         .filter(ctx.dated_in_span(date))
