@@ -1,8 +1,8 @@
 """Rate limits per client IP, the absolute session limit, and the admin's own sign-in page closed.
 
 :class:`RateLimitMiddleware` counts requests per client IP in fixed one-minute
-windows in Django's cache (a database table shared by every process, see
-:class:`.models.CacheEntry`): sign-in POSTs (``/accounts/login…``) and every
+windows in the table of :class:`.models.RateCount` (shared by every process; one atomic statement
+per request): sign-in POSTs (``/accounts/login…``) and every
 ``/api/v1/`` request. Over the limit: HTTP 429 with ``Retry-After`` (a plain
 page, or JSON for the API). Limits: ``settings.DIOGEL_RATE_LIMITS``.
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -52,19 +52,28 @@ def _rules() -> list[Rule]:
     return rules
 
 
+_COUNT_SQL = (
+    "INSERT INTO diogel_rate_count (key, slot, hits) VALUES (%s, %s, 1) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "hits = CASE WHEN diogel_rate_count.slot = excluded.slot THEN diogel_rate_count.hits + 1 ELSE 1 END, "
+    "slot = excluded.slot "
+    "RETURNING hits"
+)
+_PRUNE_SQL = "DELETE FROM diogel_rate_count WHERE key LIKE %s AND slot < %s"
+
+
 def over_limit(name: str, ip: str, limit: int, seconds: int) -> int:
-    """Count one request; return 0 if allowed, else the seconds until the window ends."""
+    """Count one request; return 0 if allowed, else the seconds until the window ends.
+
+    One atomic statement counts the request (no lost updates between processes); the first request of a new
+    window also deletes that limit's rows of windows before the previous one."""
     now = time.time()
     window = int(now // seconds)
-    key = f"rl:{name}:{ip}:{window}"
-    if cache.add(key, 1, timeout=seconds + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds + 5)
-            count = 1
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL, [f"{name}:{ip}", window])
+        count = int(cursor.fetchone()[0])
+        if count == 1:
+            cursor.execute(_PRUNE_SQL, [f"{name}:%", window - 1])
     if count <= limit:
         return 0
     return max(1, int((window + 1) * seconds - now))

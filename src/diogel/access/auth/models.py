@@ -120,3 +120,23 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.user}"
+
+
+class RateCount(models.Model):
+    """Requests counted for one rate limit and one client address in the current fixed window.
+
+    One row per (limit, address): :func:`~.middleware.over_limit` counts a request with one atomic
+    ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (PostgreSQL and SQLite), which restarts the count when
+    the window has moved on. Rows of windows long past are deleted as new windows begin.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    slot = models.BigIntegerField("window number", db_index=True)
+    hits = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "diogel_rate_count"
+        verbose_name = _("rate limit count")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.hits} in window {self.slot})"
