@@ -354,6 +354,14 @@ def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("diogel serve did not start within 60 s")
 
 
+def _loadavg() -> str:
+    """The machine's 1, 5 and 15 minute load averages (the benchmark's figures mean little on a busy machine)."""
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -364,7 +372,8 @@ def _free_port() -> int:
 
 
 def profile(scenarios: list[Scenario], setup: Setup, deep: bool) -> None:
-    """Each page once, in this process, through the whole middleware: queries, time in SQL, total time."""
+    """Each page once, in this process, through the whole middleware: queries, time in SQL, total time, and the
+    CPU time of this process (steadier than the others when the machine is shared)."""
     import cProfile
     import pstats
 
@@ -373,7 +382,7 @@ def profile(scenarios: list[Scenario], setup: Setup, deep: bool) -> None:
     from django.test.utils import CaptureQueriesContext
 
     print("\none request each, no concurrency (in process, after a warm-up request):")
-    print(f"{'page':<28} {'queries':>7} {'SQL ms':>8} {'total ms':>9}")
+    print(f"{'page':<28} {'queries':>7} {'SQL ms':>8} {'total ms':>9} {'CPU ms':>7}")
     for s in scenarios:
         cookie = (setup.sw_cookies if s.who == "sw" else setup.tm_cookies)[0]
         name, value = cookie.split("=", 1)
@@ -381,12 +390,13 @@ def profile(scenarios: list[Scenario], setup: Setup, deep: bool) -> None:
         client.cookies[name] = value
         client.get(s.path)
         with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             response = client.get(s.path)
             total = (time.perf_counter() - t) * 1000
+            cpu = (time.process_time() - c) * 1000
         sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
         status = "" if response.status_code == 200 else f"  (HTTP {response.status_code})"
-        print(f"{s.name:<28} {len(ctx.captured_queries):>7} {sql_ms:>8.1f} {total:>9.1f}{status}")
+        print(f"{s.name:<28} {len(ctx.captured_queries):>7} {sql_ms:>8.1f} {total:>9.1f} {cpu:>7.1f}{status}")
         if deep and s.target_p95 is not None:
             prof = cProfile.Profile()
             prof.runcall(client.get, s.path)
@@ -461,6 +471,7 @@ def main() -> int:
                 print(f"WARNING: {s.name} {s.path} answered {warm.errors} while warming up", flush=True)
         for port in ports:
             drain(port)
+        print(f"load average before the load: {_loadavg()}", flush=True)
         print(
             f"\n{args.users} users, {args.seconds:g} s per page (at most {args.max_requests} requests), "
             f"{args.processes} diogel serve processes of {args.threads} waitress threads, {os.cpu_count()} CPUs, "
@@ -474,7 +485,7 @@ def main() -> int:
             waited = sum(drain(port) for port in ports)
             print(
                 f"  {s.name}: {len(r.latencies)} ok, errors {r.errors or 0}, {r.elapsed:.0f} s "
-                f"(then {waited:.0f} s until the server was idle)",
+                f"(then {waited:.0f} s until the server was idle); load average {_loadavg()}",
                 flush=True,
             )
     finally:

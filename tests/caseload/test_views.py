@@ -141,3 +141,24 @@ def test_templates_respect_the_content_security_policy() -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
         assert not re.search(r"\sstyle=", text), template
         assert not re.search(r"\son[a-z]+=", text), template
+
+
+@pytest.mark.parametrize("allocated", [False, True])
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_cards_forms_are_the_forms_own_html(world: World, allocated: bool, lang: str) -> None:
+    """The team view renders its cards' unbound forms without a Django form each: the same HTML."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from diogel.caseload import queries, views
+
+    team = queries.team_view(world.users["manager"], Team.objects.get(name="A1").pk)
+    card = next(c for c in [*team.cards, *team.unallocated] if (c.allocation_id is not None) == allocated)
+    with translation.override(lang):
+        shown = views._shown_forms((card,))[0]
+        real = views._form(card, team)
+        base = {"team": team, "card": card, "worker_options": views._worker_options(team), "csrf_token": "t"}
+        fast = render_to_string("caseload/_allocate_form.html", {**base, "form": shown})
+        slow = render_to_string("caseload/_allocate_form.html", {**base, "form": real})
+    assert fast == slow
+    assert f'id="id_c{card.child_id}_start"' in fast

@@ -103,3 +103,43 @@ def test_notes_publish_edit_stale_and_drafts(as_user: AsUser, own: m.Child) -> N
     )
     assert refused.status_code == 403
     assert put(as_user("iro"), f"{API}/{own.pk}/notes/draft", {"text": "x"}).status_code == 404  # type: ignore[attr-defined]
+
+
+# --- what the API costs in queries -----------------------------------------------------------------
+
+#: The API's rate limit (one atomic upsert, diogel.access.auth.middleware.over_limit), the session (read and
+#: saved: 4) and the user: before the handler.
+API_FLOOR = 1 + 4 + 1
+#: Memberships (read once for the request), the worker's teams, the child (visibility applied), the audit entry.
+OPEN_CHILD = 1 + 1 + 1 + 5
+
+
+def _counted(client: Client, path: str) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm-up: the rate-limit window
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.json()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("events", [0, 200])
+def test_api_header_query_count_is_fixed(as_user: AsUser, own: m.Child, events: int) -> None:
+    from .test_pages import records_queries
+
+    history(own, events=events)
+    n, body = _counted(as_user("sw"), f"{API}/{own.pk}")
+    # the header alone: episodes, registrations, referrals, the allocation, siblings, and what is due; none of
+    # the page's section blocks
+    assert n == API_FLOOR + OPEN_CHILD + 5 + records_queries()
+    assert body["legal_status"] == "C2 — full care order"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("events", [0, 200])
+def test_api_chronology_query_count_is_fixed(as_user: AsUser, own: m.Child, events: int) -> None:
+    history(own, events=events)
+    n, body = _counted(as_user("sw"), f"{API}/{own.pk}/chronology?page_size=500")
+    assert n == API_FLOOR + OPEN_CHILD + 18  # one query per source table
+    assert body["count"] == events + 8  # type: ignore[index]  # history, the allocation, two agencies

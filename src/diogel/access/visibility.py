@@ -15,22 +15,31 @@ Every entry point (web views, API, exports, search) obtains children only throug
 - **Sections.** Social workers, managers, IROs, inspectors and break-glass see
   every section; partners see the sections of the information-sharing agreements
   in force between the child's LA and their kind of agency.
+
+**Per-request memo.** Inside :func:`request_memo` (opened by ``diogel.web.middleware.VisibilityMemoMiddleware``
+around each GET or HEAD request, which changes no membership) an actor's memberships and the teams of their
+worker records are read once instead of at every call. The memo lives in a context variable that is new for each
+request (and each thread), keyed by the user; outside it (writes, commands, tests calling these functions
+directly) nothing is remembered. The rules and their meaning are the same either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
+from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from diogel import audit
 from diogel.audit.events import AuditEvent
-from diogel.cases.models import Allocation, Child, ConferenceSubject, Worker
+from diogel.cases.models import Allocation, Child, ConferenceSubject, Episode, Referral, Registration, Worker
 
 from .clock import today
 from .errors import NotFound
@@ -48,15 +57,46 @@ from .sections import ALL_SECTIONS
 User = AbstractBaseUser | AnonymousUser
 NOTHING = Q(pk__in=[])
 Rule = Callable[[Membership, date], Q]
+T = TypeVar("T")
+
+_memo: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("diogel_visibility_memo", default=None)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Remember, until the block ends, what the rules read about the actor (memberships, worker teams).
+
+    Only for a block that changes no membership, worker or team (a GET request): a change inside the block
+    would not be seen by a later call in the same block. Blocks nest; each starts empty."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _remembered(key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    memo = _memo.get()
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    value: T = memo[key]
+    return value
 
 
 def active_memberships(actor: User | None) -> list[Membership]:
     """The actor's unrevoked memberships; none for anonymous or inactive users."""
     if actor is None or not actor.is_authenticated or not getattr(actor, "is_active", False):
         return []
-    return list(
-        Membership.objects.filter(user_id=actor.pk, revoked_at__isnull=True).select_related("agency").order_by("pk")
+    pk = actor.pk
+    found = _remembered(
+        ("memberships", pk),
+        lambda: list(
+            Membership.objects.filter(user_id=pk, revoked_at__isnull=True).select_related("agency").order_by("pk")
+        ),
     )
+    return list(found)
 
 
 def _open_allocations(m: Membership, on: date) -> QuerySet[Allocation]:
@@ -69,9 +109,15 @@ def _open_allocations(m: Membership, on: date) -> QuerySet[Allocation]:
 
 def social_worker_rule(m: Membership, on: date) -> Q:
     """Children allocated now to the worker, or to any worker of the worker's team(s), in the LA."""
-    team_ids = list(
-        Worker.objects.filter(user_id=m.user_id, la_id=m.la_id, team__isnull=False).values_list("team_id", flat=True)
+    team_ids = _remembered(
+        ("worker_teams", m.user_id, m.la_id),
+        lambda: list(
+            Worker.objects.filter(user_id=m.user_id, la_id=m.la_id, team__isnull=False).values_list(
+                "team_id", flat=True
+            )
+        ),
     )
+    team_ids = [*team_ids]
     if m.team_id is not None:
         team_ids.append(m.team_id)
     allocations = _open_allocations(m, on).filter(Q(worker__user_id=m.user_id) | Q(worker__team_id__in=team_ids))
@@ -80,21 +126,30 @@ def social_worker_rule(m: Membership, on: date) -> Q:
 
 def awaiting_allocation(la_id: int | None, on: date) -> Q:
     """Children of the LA with an open case (a referral not closed, a period of care, a registration)
-    and no worker allocated now: the managers of the LA's teams must be able to find and allocate them."""
-    open_referral = Q(referrals__referral_date__lte=on) & (
-        Q(referrals__closure_date__isnull=True) | Q(referrals__closure_date__gt=on)
+    and no worker allocated now: the managers of the LA's teams must be able to find and allocate them.
+
+    Written with ``EXISTS`` on each table (not joins of the three multi-valued relations, whose product grew with
+    every referral, episode and registration of every child of the LA), so it costs one index probe per table
+    per child."""
+    child = OuterRef("pk")
+    open_referral = Referral.objects.filter(child_id=child, referral_date__lte=on).filter(
+        Q(closure_date__isnull=True) | Q(closure_date__gt=on)
     )
-    open_episode = Q(episodes__decom__lte=on) & (Q(episodes__dec__isnull=True) | Q(episodes__dec__gt=on))
-    open_registration = Q(registrations__start_date__lte=on) & (
-        Q(registrations__end_date__isnull=True) | Q(registrations__end_date__gt=on)
+    open_episode = Episode.objects.filter(child_id=child, decom__lte=on).filter(Q(dec__isnull=True) | Q(dec__gt=on))
+    open_registration = Registration.objects.filter(child_id=child, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
     )
-    open_case = Child.objects.filter(Q(la_id=la_id) & (open_referral | open_episode | open_registration))
     allocated = Allocation.objects.filter(
         Q(start_date__isnull=True) | Q(start_date__lte=on),
         Q(end_date__isnull=True) | Q(end_date__gte=on),
+        child_id=child,
         la_id=la_id,
-    ).values("child_id")
-    return Q(la_id=la_id, pk__in=open_case.exclude(pk__in=allocated).values("pk"))
+    )
+    return (
+        Q(la_id=la_id)
+        & (Q(Exists(open_referral)) | Q(Exists(open_episode)) | Q(Exists(open_registration)))
+        & ~Q(Exists(allocated))
+    )
 
 
 def team_manager_rule(m: Membership, on: date) -> Q:

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import DateField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, Least
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -459,6 +459,31 @@ def _page_number(page: int | str | None) -> int:
         return 1
 
 
+def _waiting_page(waiting: QuerySet[Child], on: date, wanted: int) -> tuple[int, int, int, list[int]]:
+    """(total, page number, pages, the page's child ids) of ``waiting``, oldest open case first.
+
+    One query: the page, with the total counted over the same rows (``COUNT(*) OVER ()``), so the visibility
+    rules are evaluated once. Only a page past the end needs a second query, for the last page."""
+
+    def page_of(number: int) -> list[tuple[int, int]]:
+        start = (number - 1) * UNALLOCATED_PAGE
+        return list(
+            waiting.annotate(opened=_case_opened(on), total=Window(Count("pk")))
+            .order_by("opened", "pk")
+            .values_list("pk", "total")[start : start + UNALLOCATED_PAGE]
+        )
+
+    rows = page_of(wanted)
+    if rows:
+        total = rows[0][1]
+        return total, wanted, max(1, -(-total // UNALLOCATED_PAGE)), [pk for pk, _total in rows]
+    total = waiting.count() if wanted > 1 else 0
+    pages = max(1, -(-total // UNALLOCATED_PAGE))
+    if total == 0:
+        return 0, 1, 1, []
+    return total, pages, pages, [pk for pk, _total in page_of(pages)]
+
+
 def team_view(actor: User, team_id: int | str, page: int | str | None = 1) -> TeamView:
     """The team ``team_id`` as its manager sees it (:class:`NotFound` for anyone else).
 
@@ -478,15 +503,7 @@ def team_view(actor: User, team_id: int | str, page: int | str | None = 1) -> Te
         for a in current.filter(worker__team_id=team.pk, child__in=visible).select_related("worker").order_by("pk")
     }
     waiting = visible.exclude(pk__in=current.values("child_id"))
-    total = waiting.count()
-    pages = max(1, -(-total // UNALLOCATED_PAGE))
-    number = min(_page_number(page), pages)
-    start = (number - 1) * UNALLOCATED_PAGE
-    unallocated_ids = list(
-        waiting.annotate(opened=_case_opened(on))
-        .order_by("opened", "pk")
-        .values_list("pk", flat=True)[start : start + UNALLOCATED_PAGE]
-    )
+    total, number, pages, unallocated_ids = _waiting_page(waiting, on, _page_number(page))
     every = _cards(Child.objects.filter(pk__in=[*allocations, *unallocated_ids]), on, allocations=allocations)
     cards = [c for c in every if c.child_id in allocations]
     by_id = {c.child_id: c for c in every if c.child_id not in allocations}

@@ -6,6 +6,7 @@ audited) and every write a service of :mod:`.services`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,6 +51,71 @@ def _form(card: Card, team: TeamView, data: Any = None) -> AllocationForm:
     return AllocationForm(data, initial=initial, choices=team.choices, auto_id=f"id_c{card.child_id}_%s")
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """A field of an unbound allocation form, as ``caseload/_allocate_form.html`` reads it: its widget's HTML
+    (``{{ form.start }}``), label, id and no errors."""
+
+    html: SafeString
+    id_for_label: str = ""
+    label: str = ""
+    html_name: str = ""
+    errors: tuple[str, ...] = ()
+
+    def __html__(self) -> SafeString:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@dataclass(frozen=True)
+class _ShownForm:
+    """An unbound :class:`AllocationForm` for the team view's cards, without building one per card.
+
+    The page shows one form per child (25 unallocated and every child of the team); a Django form per card and
+    four widget templates each were a third of the page's cost. The HTML is the widgets' own (checked against
+    a real form in ``tests/caseload``); a form that was posted and failed is a real :class:`AllocationForm`."""
+
+    child: _Shown
+    allocation: _Shown
+    version: _Shown
+    worker: _Shown
+    start: _Shown
+    errors: tuple[str, ...] = ()
+    is_bound: bool = False
+
+
+def _hidden(name: str, value: int | None, prefix: str) -> SafeString:
+    if value is None:
+        return format_html('<input type="hidden" name="{}" id="{}{}">', name, prefix, name)
+    return format_html('<input type="hidden" name="{}" value="{}" id="{}{}">', name, value, prefix, name)
+
+
+def _shown_forms(cards: tuple[Card, ...]) -> list[_ShownForm]:
+    fields = AllocationForm.base_fields
+    worker_label, start_label = str(fields["worker"].label), str(fields["start"].label)
+    start = today().isoformat()
+    forms = []
+    for card in cards:
+        prefix = f"id_c{card.child_id}_"
+        forms.append(
+            _ShownForm(
+                child=_Shown(_hidden("child", card.child_id, prefix)),
+                allocation=_Shown(_hidden("allocation", card.allocation_id, prefix)),
+                version=_Shown(_hidden("version", card.allocation_version, prefix)),
+                worker=_Shown(SafeString(), f"{prefix}worker", worker_label, "worker"),
+                start=_Shown(
+                    format_html('<input type="date" name="start" value="{}" required id="{}start">', start, prefix),
+                    f"{prefix}start",
+                    start_label,
+                    "start",
+                ),
+            )
+        )
+    return forms
+
+
 def _worker_options(team: TeamView) -> str:
     """The ``<option>``s of the worker select, rendered once for every card's form (the LA's workers)."""
     return (
@@ -67,8 +134,12 @@ def _team_context(
 ) -> dict[str, Any]:
     team = queries.team_view(_user(request), team_id, page)
 
-    def rows(cards: tuple[Card, ...]) -> list[tuple[Card, AllocationForm]]:
-        return [(c, failed if failed is not None and c.child_id == failed_child else _form(c, team)) for c in cards]
+    def rows(cards: tuple[Card, ...]) -> list[tuple[Card, AllocationForm | _ShownForm]]:
+        shown = _shown_forms(cards)
+        return [
+            (c, failed if failed is not None and c.child_id == failed_child else form)
+            for c, form in zip(cards, shown, strict=True)
+        ]
 
     return {
         "team": team,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "diogel.caseload",
     "diogel.record",
     "diogel.recording",
+    "diogel.intake",
     "diogel.performance",
     "diogel.accessui",
     "diogel.web",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "diogel.web.security.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "diogel.access.auth.middleware.SessionLimitMiddleware",
+    "diogel.web.middleware.VisibilityMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -98,6 +100,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the visibility rules' subqueries have high plan costs, so PostgreSQL compiled them for
+    # every request (0.8 s of the team view's 1 s of SQL); pages run short queries that never repay it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,6 +162,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = os.environ.get("DIOGEL_INSECURE_COOKIES", "") != "1"
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS (sent on HTTPS responses only): browsers then use HTTPS only, for a year by default. DIOGEL_HSTS_SECONDS=0
+# turns it off (when the reverse proxy sends it); DIOGEL_HSTS_INCLUDE_SUBDOMAINS=1 covers subdomains too.
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DIOGEL_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DIOGEL_HSTS_INCLUDE_SUBDOMAINS", "") == "1"
+SECURE_HSTS_PRELOAD = False
+# Behind a TLS-terminating reverse proxy (DIOGEL_TRUSTED_PROXIES > 0) the proxy's X-Forwarded-Proto says whether
+# the client used HTTPS; without this Django would think every request is plain HTTP (no HSTS header, and
+# CSRF's origin check would refuse HTTPS form posts). The proxy must set (not pass through) that header.
+if DIOGEL_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The date the system treats as "today" (ISO); blank means the real date.
 DIOGEL_TODAY = os.environ.get("DIOGEL_TODAY", "")

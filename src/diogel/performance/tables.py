@@ -77,7 +77,7 @@ def national_table(n: National) -> Table:
             rows.append([r.indicator.id, present.title(r.indicator), *(value_only(c) for c in r.cells)])
     return Table(
         name=f"performance-wales-{n.year}",
-        title=f"{_('All local authorities')} {present.year_label(n.year)}",
+        title=" ".join((_("All local authorities"), present.year_label(n.year))),
         headers=[_("Indicator"), _("Title"), *(present.la_name(c) for c in (*n.las, WALES))],
         rows=rows,
         indicators=list(REGISTRY),

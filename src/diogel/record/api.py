@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from . import queries, services
 from .chronology import EventType, Filters
@@ -147,11 +148,14 @@ def _note(n: Any) -> dict[str, Any]:
     }
 
 
-def _invalid(e: ValidationError) -> tuple[int, dict[str, Any]]:
-    return 400, {
-        "detail": "The note was not saved.",
-        "errors": {k: [str(m) for m in v] for k, v in e.message_dict.items()},
-    }
+def _invalid(e: ValidationError) -> Status[dict[str, Any]]:
+    return Status(
+        400,
+        {
+            "detail": "The note was not saved.",
+            "errors": {k: [str(m) for m in v] for k, v in e.message_dict.items()},
+        },
+    )
 
 
 @router.get("/", response=SearchPage)
@@ -171,17 +175,16 @@ def search(request: HttpRequest, q: str = "", dob: date | None = None, page: int
 @router.get("/{int:child_id}", response=HeaderOut)
 def header(request: HttpRequest, child_id: int) -> dict[str, Any]:
     """The child's header: who, age, legal status, placement, register, worker, siblings, alerts, what is due."""
-    o = queries.child_overview(request.user, child_id)
-    h = o.header
+    child, sections, h = queries.child_header(request.user, child_id)
     return {
-        "id": o.child.pk,
+        "id": child.pk,
         "ref": h.ref,
         "name": h.name,
         "local_authority": h.la,
         "date_of_birth": h.date_of_birth,
         "age": h.age,
         "date_of_death": h.date_of_death,
-        "sections": sorted(o.sections),
+        "sections": sorted(sections),
         "legal_status": (h.legal_status if h.episode else "") if h.looked_after_visible else None,
         "placement": (h.placement if h.episode else "") if h.looked_after_visible else None,
         "register_category": (h.category if h.registration else "") if h.protection_visible else None,
@@ -240,18 +243,18 @@ def notes(request: HttpRequest, child_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/{int:child_id}/notes", response={201: NoteOut, 400: ErrorsOut})
-def note_publish(request: HttpRequest, child_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def note_publish(request: HttpRequest, child_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     try:
         note = services.note_publish(
             actor=request.user, child_id=child_id, occurred_on=payload.occurred_on, text=payload.text
         )
     except ValidationError as e:
         return _invalid(e)
-    return 201, _note(note)
+    return Status(201, _note(note))
 
 
 @router.put("/{int:child_id}/notes/{int:note_id}", response={200: NoteOut, 400: ErrorsOut, 409: StaleOut})
-def note_edit(request: HttpRequest, child_id: int, note_id: int, payload: NoteEditIn) -> tuple[int, dict[str, Any]]:
+def note_edit(request: HttpRequest, child_id: int, note_id: int, payload: NoteEditIn) -> Status[dict[str, Any]]:
     """Change your note; ``version`` is the one you started from (409, with what changed, if it is stale)."""
     try:
         note = services.note_edit(
@@ -263,25 +266,28 @@ def note_edit(request: HttpRequest, child_id: int, note_id: int, payload: NoteEd
             text=payload.text,
         )
     except services.StaleEditError as e:
-        return 409, {
-            "detail": str(e),
-            "version": e.note.version,
-            "changed_by": e.changed_by,
-            "changed_at": e.changed_at,
-            "changes": [{"field": c.field, "now": c.now} for c in e.changes],
-        }
+        return Status(
+            409,
+            {
+                "detail": str(e),
+                "version": e.note.version,
+                "changed_by": e.changed_by,
+                "changed_at": e.changed_at,
+                "changes": [{"field": c.field, "now": c.now} for c in e.changes],
+            },
+        )
     except ValidationError as e:
         return _invalid(e)
-    return 200, _note(note)
+    return Status(200, _note(note))
 
 
 @router.get("/{int:child_id}/notes/draft", response={200: DraftOut, 204: None})
-def draft(request: HttpRequest, child_id: int) -> tuple[int, Any]:
+def draft(request: HttpRequest, child_id: int) -> Status[Any]:
     """Your unfinished note on this child, if any."""
     _child, _can_write, found = queries.note_context(request.user, child_id)
     if found is None:
-        return 204, None
-    return 200, {"occurred_on": found.occurred_on, "text": found.text, "saved_at": found.saved_at}
+        return Status(204, None)
+    return Status(200, {"occurred_on": found.occurred_on, "text": found.text, "saved_at": found.saved_at})
 
 
 @router.put("/{int:child_id}/notes/draft", response=DraftOut)

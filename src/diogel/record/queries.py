@@ -251,14 +251,23 @@ def can_write_notes(actor: User, child: m.Child, sections: frozenset[str]) -> bo
     return Section.CHRONOLOGY in sections and any(mb.role in WRITER_ROLES for mb in active_memberships(actor))
 
 
-def child_overview(actor: User, child_id: int | str) -> Overview:
+def child_header(actor: User, child_id: int | str) -> tuple[m.Child, frozenset[str], Header]:
+    """The child, the sections ``actor`` may see and the header alone (the API's header: no section blocks);
+    the look audited as :func:`child_overview` audits it."""
     child, sections = open_child(actor, child_id)
+    header, _rows = _header(actor, child, sections)
+    return child, sections, header
+
+
+def _header(
+    actor: User, child: m.Child, sections: frozenset[str]
+) -> tuple[Header, tuple[list[m.Episode], list[m.Registration], list[m.Referral]]]:
+    """The header, and the episodes, registrations and referrals read for it (the blocks show them too)."""
     on = today()
     end = child.date_of_death if child.date_of_death and child.date_of_death < on else on
     lac = Section.LOOKED_AFTER in sections
     cp = Section.CHILD_PROTECTION in sections
     refs = Section.REFERRALS in sections
-    blocks: list[Block] = []
     episodes = list(m.Episode.objects.filter(child_id=child.pk).order_by("decom", "pk")) if lac else []
     registrations = list(m.Registration.objects.filter(child_id=child.pk).order_by("start_date")) if cp else []
     referrals = list(m.Referral.objects.filter(child_id=child.pk).order_by("referral_date", "pk")) if refs else []
@@ -304,6 +313,16 @@ def child_overview(actor: User, child_id: int | str) -> Overview:
         due=due,
         overdue=overdue,
     )
+    return header, (episodes, registrations, referrals)
+
+
+def child_overview(actor: User, child_id: int | str) -> Overview:
+    child, sections = open_child(actor, child_id)
+    header, (episodes, registrations, referrals) = _header(actor, child, sections)
+    lac = Section.LOOKED_AFTER in sections
+    cp = Section.CHILD_PROTECTION in sections
+    refs = Section.REFERRALS in sections
+    blocks: list[Block] = []
     nr = _("not recorded")
     if refs:
         blocks.append(

@@ -5,76 +5,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_local_authorities'),
+        ("cases", "0002_local_authorities"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GPRegistration',
+            name="GPRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('registered_on', models.DateField(verbose_name='registered')),
-                ('practice', models.CharField(blank=True, default='', max_length=200, verbose_name='GP practice')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gp_registrations', to='cases.child')),
-                ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gp_registrations', to='cases.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("registered_on", models.DateField(verbose_name="registered")),
+                ("practice", models.CharField(blank=True, default="", max_length=200, verbose_name="GP practice")),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="gp_registrations", to="cases.child"
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gp_registrations",
+                        to="cases.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'GP registration',
-                'ordering': ('la', 'child', 'registered_on'),
+                "verbose_name": "GP registration",
+                "ordering": ("la", "child", "registered_on"),
             },
         ),
         migrations.CreateModel(
-            name='HealthAssessment',
+            name="HealthAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assessed_on', models.DateField(verbose_name='done')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='health_assessments', to='cases.child')),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='health_assessments', to='cases.episode')),
-                ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='health_assessments', to='cases.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("assessed_on", models.DateField(verbose_name="done")),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="health_assessments", to="cases.child"
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="health_assessments",
+                        to="cases.episode",
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="health_assessments",
+                        to="cases.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('la', 'child', 'assessed_on'),
+                "ordering": ("la", "child", "assessed_on"),
             },
         ),
         migrations.CreateModel(
-            name='PathwayAssessment',
+            name="PathwayAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('completed_on', models.DateField(verbose_name='completed')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pathway_assessments', to='cases.child')),
-                ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pathway_assessments', to='cases.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("completed_on", models.DateField(verbose_name="completed")),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pathway_assessments",
+                        to="cases.child",
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pathway_assessments",
+                        to="cases.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('la', 'child', 'completed_on'),
+                "ordering": ("la", "child", "completed_on"),
             },
         ),
         migrations.CreateModel(
-            name='PermanencePlan',
+            name="PermanencePlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('recorded_on', models.DateField(verbose_name='recorded')),
-                ('outcome', models.CharField(choices=[('HOME', 'return home to parents'), ('FAMILY', 'live with relatives or friends (child arrangements order)'), ('SGO', 'special guardianship'), ('ADOPTION', 'adoption'), ('LTF', 'long-term fostering'), ('RESIDENTIAL', 'long-term residential care'), ('INDEPENDENCE', 'supported move to independence'), ('OTHER', 'other')], max_length=16, verbose_name='plan')),
-                ('summary', models.CharField(blank=True, default='', max_length=500, verbose_name='the plan in brief')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='permanence_plans', to='cases.child')),
-                ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='permanence_plans', to='cases.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("recorded_on", models.DateField(verbose_name="recorded")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("HOME", "return home to parents"),
+                            ("FAMILY", "live with relatives or friends (child arrangements order)"),
+                            ("SGO", "special guardianship"),
+                            ("ADOPTION", "adoption"),
+                            ("LTF", "long-term fostering"),
+                            ("RESIDENTIAL", "long-term residential care"),
+                            ("INDEPENDENCE", "supported move to independence"),
+                            ("OTHER", "other"),
+                        ],
+                        max_length=16,
+                        verbose_name="plan",
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, default="", max_length=500, verbose_name="the plan in brief")),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="permanence_plans", to="cases.child"
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="permanence_plans",
+                        to="cases.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('la', 'child', 'recorded_on'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('outcome__in', ['HOME', 'FAMILY', 'SGO', 'ADOPTION', 'LTF', 'RESIDENTIAL', 'INDEPENDENCE', 'OTHER'])), name='cases_permanence_known_outcome')],
+                "ordering": ("la", "child", "recorded_on"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "outcome__in",
+                                ["HOME", "FAMILY", "SGO", "ADOPTION", "LTF", "RESIDENTIAL", "INDEPENDENCE", "OTHER"],
+                            )
+                        ),
+                        name="cases_permanence_known_outcome",
+                    )
+                ],
             },
         ),
     ]
