@@ -22,6 +22,7 @@ Shared readings (see ``docs/timescales.md``):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -118,6 +119,37 @@ class DueItem:
         return self.status in OPEN_STATUSES and self.ended_on is None
 
 
+def _new_item(
+    rule: Rule,
+    child: int,
+    about: About,
+    trigger_date: date,
+    due: date,
+    deadline: date,
+    status: Status,
+    satisfied_on: date | None,
+    ended_on: date | None,
+    sequence: int,
+) -> DueItem:
+    """``DueItem(...)`` with the same fields, at half the cost: a frozen dataclass's ``__init__`` sets
+    each field through ``object.__setattr__``; this fills the new instance's ``__dict__`` in one call (a child
+    with a long history has hundreds of items). ``tests/timescales`` checks it against the constructor."""
+    item = object.__new__(DueItem)
+    item.__dict__.update(
+        rule=rule,
+        child=child,
+        about=about,
+        trigger_date=trigger_date,
+        due=due,
+        deadline=deadline,
+        status=status,
+        satisfied_on=satisfied_on,
+        ended_on=ended_on,
+        sequence=sequence,
+    )
+    return item
+
+
 def status_of(rule: Rule, deadline: date, *, done: bool, satisfied_on: date | None, today: date) -> Status:
     """The status of an item of ``rule`` with ``deadline`` on ``today``."""
     if not rule.recordable:
@@ -173,17 +205,17 @@ class _Builder:
         is_done = satisfied_on is not None if done is None else done
         if not is_done and ended_on is not None and ended_on <= deadline:
             return None  # the case ended before it fell due
-        item = DueItem(
-            rule=rule,
-            child=self.child.id,
-            about=about,
-            trigger_date=trigger,
-            due=due,
-            deadline=deadline,
-            status=status_of(rule, deadline, done=is_done, satisfied_on=satisfied_on, today=self.today),
-            satisfied_on=satisfied_on,
-            ended_on=ended_on,
-            sequence=sequence,
+        item = _new_item(
+            rule,
+            self.child.id,
+            about,
+            trigger,
+            due,
+            deadline,
+            status_of(rule, deadline, done=is_done, satisfied_on=satisfied_on, today=self.today),
+            satisfied_on,
+            ended_on,
+            sequence,
         )
         self.items.append(item)
         return item
@@ -335,7 +367,7 @@ def _conferences(b: _Builder) -> None:
 
 def _registrations(b: _Builder) -> None:
     child = b.child
-    cp_visits = [v.visit_date for v in child.visits if v.visit_type == "CP" and v.seen_alone and v.visit_date]
+    cp_visits = sorted({v.visit_date for v in child.visits if v.visit_type == "CP" and v.seen_alone and v.visit_date})
     for reg in child.registrations:
         start, end = reg.start_date, reg.end_date
         if start is None:
@@ -356,7 +388,7 @@ def _registrations(b: _Builder) -> None:
         b.chain(
             numbers=lambda k: 7 if k == 0 else 8, about=about, start=start, events=inside(reg.reviews), ended_on=ended
         )
-        b.chain(numbers=lambda k: 9, about=about, start=start, events=inside(cp_visits), ended_on=ended)
+        b.chain(numbers=lambda k: 9, about=about, start=start, events=_between(cp_visits, start, end), ended_on=ended)
 
 
 # ------------------------------------------------------ looked after (10–19)
@@ -434,10 +466,8 @@ def _placement_of(placements: Sequence[tuple[EpisodeRec, date, date | None]], d:
     return None
 
 
-def _health_assessed(
-    child: ChildRecord, placements: Sequence[tuple[EpisodeRec, date, date | None]], placement: int
-) -> date | None:
-    """The first health assessment that counts for ``placement`` (the id of the episode that starts it).
+def _health_assessed(child: ChildRecord, placements: Sequence[tuple[EpisodeRec, date, date | None]]) -> dict[int, date]:
+    """The first health assessment that counts for each of ``placements``, by the id of the episode that starts it.
 
     An assessment recorded *for* an episode counts for the placement that
     episode belongs to, when done from that placement's start up to and
@@ -445,24 +475,32 @@ def _health_assessed(
     for the placement the child was in on the day it was done. An assessment
     done before a placement starts never counts for it.
     """
+    if not child.health_assessments:
+        return {}
     bounds = {e.id: (p_start, p_end) for e, p_start, p_end in placements}
     decom = {e.id: e.decom for e in child.episodes}
-    counted: list[date] = []
+    first: dict[int, date] = {}
     for h in child.health_assessments:
         d = h.assessed_on
         if d is None:
             continue
         linked_start = decom.get(h.episode_id) if h.episode_id is not None else None
         linked = _placement_of(placements, linked_start) if linked_start is not None else None
+        counts_for: int | None = None
         if linked is not None:
             p_start, p_end = bounds[linked]
             if p_start <= d and (p_end is None or d <= p_end):
-                if linked == placement:
-                    counted.append(d)
-                continue
-        if _placement_of(placements, d) == placement:
-            counted.append(d)
-    return min(counted) if counted else None
+                counts_for = linked
+        if counts_for is None:
+            counts_for = _placement_of(placements, d)
+        if counts_for is not None and (counts_for not in first or d < first[counts_for]):
+            first[counts_for] = d
+    return first
+
+
+def _between(ordered: Sequence[date], start: date, end: date | None) -> Sequence[date]:
+    """The dates of ``ordered`` (ascending) on which the case (start, end) is open: ``start <= d < end``."""
+    return ordered[bisect_left(ordered, start) : len(ordered) if end is None else bisect_left(ordered, end)]
 
 
 def _iro_allocated(child: ChildRecord, start: date, end: date | None) -> date | None:
@@ -487,8 +525,8 @@ def _looked_after(b: _Builder) -> None:
     child = b.child
     dod = child.date_of_death
     care_plans = [(p.start_date, p.end_date) for p in child.plans if p.plan_type == "CARE_PLAN" and p.start_date]
-    reviews = [r.review_date for r in child.lac_reviews if r.review_date is not None]
-    lac_visits = [v.visit_date for v in child.visits if v.visit_type == "LAC" and v.visit_date is not None]
+    reviews = sorted({r.review_date for r in child.lac_reviews if r.review_date is not None})
+    lac_visits = sorted({v.visit_date for v in child.visits if v.visit_type == "LAC" and v.visit_date is not None})
     gp_registrations = [g.registered_on for g in child.gp_registrations if g.registered_on is not None]
     permanence_plans = [p.recorded_on for p in child.permanence_plans if p.recorded_on is not None]
 
@@ -504,7 +542,7 @@ def _looked_after(b: _Builder) -> None:
         b.add(rule_in_force(10, start), about=about, trigger=start, satisfied_on=plan_date, ended_on=ended)
 
         # 15–17: reviews of this period.
-        held = sorted({d for d in reviews if _open_on(d, start, end)})
+        held = list(_between(reviews, start, end))
         b.chain(
             numbers=lambda k: 15 if k == 0 else 16 if k == 1 else 17,
             about=about,
@@ -540,6 +578,7 @@ def _looked_after(b: _Builder) -> None:
 
         # 11–14: per placement.
         placements = _placements(period)
+        health = _health_assessed(child, placements)
         for episode, p_start, p_end in placements:
             p_about = About("placement", episode.id)
             p_ended = _earliest(p_end, dod)
@@ -547,7 +586,7 @@ def _looked_after(b: _Builder) -> None:
                 rule_in_force(11, p_start),
                 about=p_about,
                 trigger=p_start,
-                satisfied_on=_health_assessed(child, placements, episode.id),
+                satisfied_on=health.get(episode.id),
                 ended_on=p_ended,
             )
             gp = _earliest(*(d for d in gp_registrations if _open_on(d, p_start, p_end)))
@@ -567,7 +606,7 @@ def _looked_after(b: _Builder) -> None:
                 numbers=lambda k: 13 if k == 0 else 14,
                 about=p_about,
                 start=p_start,
-                events=[d for d in lac_visits if _open_on(d, p_start, p_end)],
+                events=_between(lac_visits, p_start, p_end),
                 ended_on=p_ended,
                 interval_for=interval_for,
             )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, TypeVar, get_type_hints
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,15 @@ _EVENT_DATE: dict[type, str] = {
 R = TypeVar("R")
 
 
+@cache
+def _dated(kind: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a record type that hold a date, and those that hold a tuple of dates (by annotation)."""
+    hints = get_type_hints(kind)
+    dates = tuple(f.name for f in fields(kind) if hints[f.name] in (date, date | None))
+    tuples = tuple(f.name for f in fields(kind) if hints[f.name] == tuple[date, ...])
+    return dates, tuples
+
+
 def _blank_future(rec: R, today: date) -> R:
     """``rec`` with every date after ``today`` blanked (and future dates dropped from tuples of dates)."""
     changes: dict[str, Any] = {}
@@ -211,6 +221,46 @@ def _blank_future(rec: R, today: date) -> R:
     return replace(rec, **changes) if changes else rec  # type: ignore[type-var]
 
 
+def _happened(rec: object, today: date) -> bool:
+    """``rec``'s own date is known and not after ``today`` (a record with no own date always counts)."""
+    name = _EVENT_DATE.get(type(rec))
+    own = getattr(rec, name) if name else today
+    return own is not None and own <= today
+
+
+def _known(records: tuple[R, ...], today: date) -> tuple[R, ...]:
+    """The records of one kind as known on ``today`` (see :func:`as_at`): ``records`` itself when nothing changes."""
+    if not records:
+        return records
+    kind: type = type(records[0])
+    name = _EVENT_DATE.get(kind)
+    dates, tuples = _dated(kind)
+    kept: list[R] = []
+    changed = False
+    for rec in records:
+        if type(rec) is not kind:  # a tuple of mixed kinds (a test may build one): the general path
+            return tuple(_blank_future(r, today) for r in records if _happened(r, today))
+        if name is not None:
+            own = getattr(rec, name)
+            if own is None or own > today:
+                changed = True
+                continue
+        later = False
+        for f in dates:
+            d = getattr(rec, f)
+            if d is not None and d > today:
+                later = True
+        for f in tuples:
+            for d in getattr(rec, f):
+                if d > today:
+                    later = True
+        if later:
+            rec = _blank_future(rec, today)
+            changed = True
+        kept.append(rec)
+    return tuple(kept) if changed else records
+
+
 def as_at(child: ChildRecord, today: date) -> ChildRecord:
     """The child's record as known on ``today``: what is dated later has not happened yet.
 
@@ -218,19 +268,18 @@ def as_at(child: ChildRecord, today: date) -> ChildRecord:
     after ``today`` or blank is left out; any other date after ``today`` (a
     decision, an end date, a completion) is blanked. In demo mode, with a
     configured "today" inside the synthetic data, this keeps the future out.
+    The record itself is returned when nothing is dated after ``today``.
     """
     changes: dict[str, Any] = {}
-    for f in fields(child):
-        value = getattr(child, f.name)
-        if not isinstance(value, tuple):
-            continue
-        kept = []
-        for rec in value:
-            name = _EVENT_DATE.get(type(rec))
-            own = getattr(rec, name) if name else today
-            if own is not None and own <= today:
-                kept.append(_blank_future(rec, today))
-        changes[f.name] = tuple(kept)
+    for name in _RECORD_TUPLES:
+        value = getattr(child, name)
+        kept = _known(value, today)
+        if kept is not value:
+            changes[name] = kept
     if child.date_of_death is not None and child.date_of_death > today:
         changes["date_of_death"] = None
-    return replace(child, **changes)
+    return replace(child, **changes) if changes else child
+
+
+#: The fields of :class:`ChildRecord` that hold tuples of records.
+_RECORD_TUPLES: tuple[str, ...] = tuple(f.name for f in fields(ChildRecord) if str(f.type).startswith("tuple["))

@@ -399,15 +399,33 @@ def rule_set_on(d: date) -> RuleSet:
     raise AssertionError(f"no rule set for {d}")  # check() guarantees the sets cover every date
 
 
+#: (starts, ends, rules by number) of each set, oldest first: :func:`rule_in_force` is called for every item.
+_INDEX: tuple[tuple[date | None, date | None, dict[int, Rule]], ...] = tuple(
+    (s.starts, s.ends, {r.number: r for r in s.rules}) for s in RULE_SETS
+)
+
+
 def rule_in_force(number: int, trigger_date: date) -> Rule | None:
     """Rule ``number`` as in force for a trigger on ``trigger_date``; None where the set has no such rule."""
-    return rule_set_on(trigger_date).get(number)
+    for starts, ends, by_number in _INDEX:
+        if (starts is None or starts <= trigger_date) and (ends is None or trigger_date <= ends):
+            return by_number.get(number)
+    raise AssertionError(f"no rule set for {trigger_date}")  # check() guarantees the sets cover every date
 
 
-def soon_is_working_days(rule: Rule) -> bool:
-    """Whether "due soon" is counted in working days (2) rather than calendar days (7) for ``rule``."""
+def _soon_is_working_days(rule: Rule) -> bool:
     interval = rule.interval
     if isinstance(interval, ByRule):
         target = rule_in_force(interval.number, rule.in_force_from or date.min)
         interval = target.interval if target is not None else interval
     return isinstance(interval, Interval) and interval.unit is Unit.WORKING_DAYS
+
+
+#: :func:`soon_is_working_days` of every declared rule version, by identity (a rule's hash would translate ``what``).
+_SOON_IN_WORKING_DAYS: dict[int, bool] = {id(r): _soon_is_working_days(r) for r in ALL_RULES}
+
+
+def soon_is_working_days(rule: Rule) -> bool:
+    """Whether "due soon" is counted in working days (2) rather than calendar days (7) for ``rule``."""
+    known = _SOON_IN_WORKING_DAYS.get(id(rule))
+    return known if known is not None else _soon_is_working_days(rule)
